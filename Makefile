@@ -1,0 +1,64 @@
+# nnlab: the two commands are `make lab` (open the course) and `make test` (run every test).
+# Each first builds .venv with the pinned versions; a second run skips that unless
+# pyproject.toml or constraints.txt changed.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.nnlab-installed
+LAB_PORT ?= 8888
+LAB_ARGS ?=
+# Jupyter refuses to run as root unless told; add the flag only then.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+# The lab command lives in one variable so the browser test starts JupyterLab exactly like this.
+LAB_CMD = $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	--ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+# Quiet TensorFlow in every kernel; an exported MPLBACKEND would change notebook plot outputs.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_ENABLE_ONEDNN_OPTS := 0
+unexport MPLBACKEND
+
+.PHONY: lab test lint notebooks student bench clean help
+
+help:
+	@echo "make lab    open the course in JupyterLab (http://127.0.0.1:$(LAB_PORT), token printed below)"
+	@echo "make test   lint, unit and widget tests, doctests, strict nbval of every notebook, browser test"
+	@echo "make notebooks  re-execute every notebook in place (after changing nnlab or a notebook)"
+	@echo "make student    build student versions of the notebooks into build/student (nbgrader)"
+	@echo "make bench      print the performance targets' measurements"
+
+$(READY): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else \
+		"nnlab needs Python 3.10 or newer; $(PYTHON) is " + sys.version.split()[0] + \
+		". Run: make PYTHON=python3.11 <target>")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): \
+		on Debian/Ubuntu install python3-venv first."; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[course,dev]"
+	@touch $@
+
+lab: $(READY)
+	$(LAB_CMD)
+
+print-lab-cmd:
+	@echo '$(LAB_CMD)'
+
+lint: $(READY)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+notebooks: $(READY)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+
+student: $(READY)
+	$(BIN)/python -m nnlab.homework notebooks build/student
+
+bench: $(READY)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache test-artifacts

@@ -1,0 +1,216 @@
+"""Plots in one course style (all notebooks and widgets).
+
+Functions that make a new figure use pyplot, so a notebook shows it when the cell ends. Widgets
+pass their own ``Axes`` and redraw in place through the returned objects' ``update`` methods.
+"""
+
+import io
+import itertools
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+from nnlab.activations import ACTIVATIONS, get_activation
+from nnlab.neurons import weighted_sum
+
+COLORS = {
+    "curve": "#1f77b4",
+    "point": "#d62728",
+    "guide": "#7f7f7f",
+    "input": "#c6dbef",
+    "hidden": "#fdd0a2",
+    "output": "#c7e9c0",
+    "positive": "#2ca02c",
+    "negative": "#d62728",
+}
+
+COURSE_STYLE = {
+    "figure.figsize": (6.4, 3.6),
+    "figure.dpi": 80,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.frameon": False,
+    "font.size": 10,
+}
+
+
+def use_course_style():
+    """Apply the course's matplotlib settings (grid, sizes, no top/right frame)."""
+    mpl.rcParams.update(COURSE_STYLE)
+
+
+def _y_limits(name):
+    low, high = {"linear": (-6.5, 6.5), "relu": (-0.5, 6.5)}.get(name, (-1.2, 1.2))
+    return (-0.2, 1.2) if name in ("sigmoid", "step") else (low, high)
+
+
+class ActivationPlot:
+    """The curve a = f(z) of one activation, with the neuron's operating point (z, f(z)) marked.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    name : str
+        An activation name from ``ACTIVATIONS``.
+    z : float, optional
+        Where to mark the operating point; None draws the curve alone.
+    z_range : (float, float)
+
+    ``update(name=..., z=...)`` changes the activation or the point by updating the existing
+    artists' data, which is what keeps the widgets instant.
+    """
+
+    def __init__(self, ax, name, z=None, z_range=(-6.0, 6.0)):
+        self.ax = ax
+        self.grid = np.linspace(*z_range, 401)
+        (self.curve,) = ax.plot([], [], color=COLORS["curve"], lw=2)
+        guide = {"color": COLORS["guide"], "lw": 1, "ls": "--"}
+        (self.vline,) = ax.plot([], [], **guide)
+        (self.hline,) = ax.plot([], [], **guide)
+        (self.point,) = ax.plot([], [], "o", color=COLORS["point"], ms=8, zorder=3)
+        ax.set_xlim(*z_range)
+        ax.set_xlabel("weighted sum z")
+        ax.set_ylabel("output a = f(z)")
+        self.name, self.z = None, None
+        self.update(name=name, z=z)
+
+    def update(self, name=None, z=None):
+        """Redraw for a new activation ``name`` and/or operating point ``z``; returns f(z)."""
+        if name is not None and name != self.name:
+            self.name = name
+            f = get_activation(name).function
+            self.curve.set_data(self.grid, f(self.grid))
+            self.ax.set_ylim(*_y_limits(name))
+            self.ax.set_title(f"{name}: output range {ACTIVATIONS[name].output_range}")
+        if z is not None:
+            self.z = float(z)
+        if self.z is None:
+            return None
+        a = get_activation(self.name).function(self.z)
+        z_shown = float(np.clip(self.z, *self.ax.get_xlim()))  # off-scale points sit on the edge
+        self.point.set_data([z_shown], [a])
+        self.vline.set_data([z_shown, z_shown], [self.ax.get_ylim()[0], a])
+        self.hline.set_data([self.ax.get_xlim()[0], z_shown], [a, a])
+        return a
+
+
+def plot_activations(names, z_range=(-6.0, 6.0), points=None):
+    """One small panel per activation in ``names``; ``points`` maps a name to a z to mark.
+
+    Returns the figure.
+    """
+    points = points or {}
+    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.0), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        ActivationPlot(ax, name, z=points.get(name), z_range=z_range)
+        ax.set_title(name)
+        if ax is not axes[0, 0]:
+            ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
+
+
+def _node(ax, xy, text, color, radius=0.32):
+    ax.add_patch(mpl.patches.Circle(xy, radius, facecolor=color, edgecolor="black", zorder=2))
+    if text:
+        ax.text(*xy, text, ha="center", va="center", zorder=3)
+
+
+def _arrow(ax, start, end, label=None, color="black", label_at=0.45):
+    ax.annotate(
+        "",
+        xy=end,
+        xytext=start,
+        zorder=1,
+        arrowprops={"arrowstyle": "->", "color": color, "lw": 1.5, "shrinkA": 14, "shrinkB": 14},
+    )
+    if label is not None:
+        x = start[0] + label_at * (end[0] - start[0])
+        y = start[1] + label_at * (end[1] - start[1])
+        ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=color,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+        )
+
+
+def draw_neuron(x, w, b=0.0, activation="sigmoid", ax=None):
+    """Draw one neuron with its numbers: inputs xᵢ, weights wᵢ on the arrows (positive green,
+    negative red), the bias b, the weighted sum z and the output y = f(z).
+
+    Returns the Axes.
+    """
+    x, w = np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(w, dtype=float))
+    z = weighted_sum(x, w, b)
+    y = get_activation(activation).function(z)
+    n = len(x)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, 0.8 * n + 1.8))
+    rows = np.linspace((n - 1) / 2, -(n - 1) / 2, n)  # input nodes, top to bottom
+    sum_xy, f_xy, out_x = (0.0, 0.0), (1.7, 0.0), 3.1
+    for i, (xi, wi, row) in enumerate(zip(x, w, rows), start=1):
+        _node(ax, (-2.6, row), f"x{i}\n{xi:g}", COLORS["input"])
+        color = COLORS["positive"] if wi >= 0 else COLORS["negative"]
+        _arrow(ax, (-2.6, row), sum_xy, label=f"w{i} = {wi:g}", color=color)
+    top = rows[0] + 1.0
+    ax.text(0.0, top, f"bias b = {b:g}", ha="center", va="bottom", fontsize=9)
+    _arrow(ax, (0.0, top), sum_xy)
+    _node(ax, sum_xy, "Σ", COLORS["hidden"], radius=0.38)
+    ax.text(0.0, -0.5, f"z = {z:.4g}", ha="center", va="top", fontsize=10)
+    _arrow(ax, sum_xy, f_xy)
+    _node(ax, f_xy, "f", COLORS["hidden"], radius=0.38)
+    ax.text(f_xy[0], -0.5, activation, ha="center", va="top", fontsize=9)
+    _arrow(ax, f_xy, (out_x, 0.0))
+    ax.text(out_x + 0.05, 0.0, f"y = {y:.4f}", ha="left", va="center", fontsize=11, weight="bold")
+    ax.set_xlim(-3.1, 4.6)
+    ax.set_ylim(rows[-1] - 0.9, top + 0.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def draw_network(layer_sizes, ax=None):
+    """Draw a fully connected network: one column of nodes per layer, every node joined to
+    every node of the next layer, columns named input / hidden / output.
+
+    Returns the Axes.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.9 * len(layer_sizes) + 1, 0.6 * max(layer_sizes) + 1.2))
+    columns = []
+    for j, size in enumerate(layer_sizes):
+        rows = np.linspace((size - 1) / 2, -(size - 1) / 2, size)
+        columns.append([(2.0 * j, r) for r in rows])
+    for left, right in itertools.pairwise(columns):
+        for start in left:
+            for end in right:
+                ax.plot(*zip(start, end), color=COLORS["guide"], lw=0.8, zorder=1)
+    top = max(layer_sizes) / 2 + 0.3
+    last = len(layer_sizes) - 1
+    for j, column in enumerate(columns):
+        kind = "input" if j == 0 else "output" if j == last else "hidden"
+        for xy in column:
+            _node(ax, xy, "", COLORS[kind], radius=0.22)
+        ax.text(2.0 * j, top, f"{kind}\n({len(column)})", ha="center", va="bottom", fontsize=9)
+    ax.set_xlim(-0.6, 2.0 * last + 0.6)
+    ax.set_ylim(-top, top + 0.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def figure_to_png(fig):
+    """Render a figure to PNG bytes (what the widgets display)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()

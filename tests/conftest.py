@@ -1,0 +1,39 @@
+"""Shared fixtures and tolerances for nnlab's tests."""
+
+import os
+
+import numpy as np
+import pytest
+
+# Set before anything imports TensorFlow, so its start-up stays quiet in the test log too.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+# float64 against float64: differences are rounding only.
+TIGHT = {"rtol": 1e-12, "atol": 1e-14}
+# Finite differences carry truncation error ~h² ≈ 1e-12 and cancellation ~eps/h ≈ 1e-10.
+FINITE_DIFFERENCE = {"rtol": 1e-6, "atol": 1e-8}
+
+
+@pytest.fixture
+def rng():
+    """A fresh, seeded generator per test: tests are independent and repeatable."""
+    return np.random.default_rng(20261121)
+
+
+@pytest.fixture(scope="session")
+def tf():
+    """TensorFlow, imported quietly through nnlab's bridge (the reference oracle)."""
+    from nnlab.tf_bridge import import_tensorflow
+
+    return import_tensorflow()
+
+
+def read_only(*arrays):
+    """Copies of ``arrays`` that raise if anything writes to them."""
+    copies = []
+    for array in arrays:
+        copy = np.array(array, dtype=float)
+        copy.setflags(write=False)
+        copies.append(copy)
+    return copies

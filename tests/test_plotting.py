@@ -1,0 +1,66 @@
+"""Plots draw what they claim: the curve is f(z), the point sits at (z, f(z)), the diagrams
+carry the neuron's numbers."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from nnlab.activations import ACTIVATIONS
+from nnlab.plotting import (
+    ActivationPlot,
+    draw_network,
+    draw_neuron,
+    figure_to_png,
+    plot_activations,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_activation_plot_draws_the_function_and_point(name):
+    _, ax = plt.subplots()
+    view = ActivationPlot(ax, name, z=0.41)
+    z, a = view.curve.get_data()
+    np.testing.assert_allclose(a, ACTIVATIONS[name].function(z))
+    assert view.point.get_data()[1][0] == pytest.approx(ACTIVATIONS[name].function(0.41))
+    assert name in ax.get_title()
+
+
+def test_activation_plot_updates_in_place():
+    _, ax = plt.subplots()
+    view = ActivationPlot(ax, "sigmoid", z=0.0)
+    curve, lines_before = view.curve, len(ax.lines)
+    assert view.update(name="tanh", z=1.0) == pytest.approx(np.tanh(1.0))
+    assert view.curve is curve and len(ax.lines) == lines_before
+    np.testing.assert_allclose(view.curve.get_data()[1], np.tanh(view.grid))
+    view.update(z=100.0)  # off the axis: drawn on the edge, not lost
+    assert view.point.get_data()[0][0] == ax.get_xlim()[1]
+
+
+def test_draw_neuron_shows_the_worked_numbers():
+    ax = draw_neuron([0.8, 0.6, 0.2], [0.2, 0.1, -0.3], b=0.25)
+    texts = {t.get_text() for t in ax.texts}
+    assert {"z = 0.41", "y = 0.6011", "w3 = -0.3", "bias b = 0.25", "x1\n0.8"} <= texts
+
+
+def test_draw_network_has_one_node_per_unit_and_all_edges():
+    ax = draw_network([3, 4, 2])
+    assert len(ax.patches) == 3 + 4 + 2
+    assert len(ax.lines) == 3 * 4 + 4 * 2
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["input\n(3)", "hidden\n(4)", "output\n(2)"]
+
+
+def test_plot_activations_and_png():
+    fig = plot_activations(["step", "sigmoid"], points={"sigmoid": 0.41})
+    assert len(fig.axes) == 2
+    assert figure_to_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
