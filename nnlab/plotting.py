@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from nnlab.activations import ACTIVATIONS, get_activation
-from nnlab.neurons import weighted_sum
+from nnlab.neurons import neuron, weighted_sum
 
 COLORS = {
     "curve": "#1f77b4",
@@ -115,23 +115,43 @@ def plot_activations(names, z_range=(-6.0, 6.0), points=None):
     return fig
 
 
+def plot_neuron_response(w, biases, activation="sigmoid", x_range=(-4.0, 4.0)):
+    """Output y = f(w·x + b) of a one-input neuron against its input x, one curve per bias.
+
+    Shows the bias as a shift: the curve moves left or right by b / w. Returns the figure.
+    """
+    x = np.linspace(*x_range, 401)
+    fig, ax = plt.subplots()
+    for b in biases:
+        ax.plot(x, neuron(x[:, None], [w], b, activation=activation), lw=2, label=f"b = {b:g}")
+    ax.set_xlabel("input x")
+    ax.set_ylabel(f"output y = {activation}(w·x + b)")
+    ax.set_title(f"One neuron with w = {w:g}: the bias shifts the curve by −b/w")
+    ax.legend()
+    return fig
+
+
 def _node(ax, xy, text, color, radius=0.32):
     ax.add_patch(mpl.patches.Circle(xy, radius, facecolor=color, edgecolor="black", zorder=2))
     if text:
         ax.text(*xy, text, ha="center", va="center", zorder=3)
 
 
-def _arrow(ax, start, end, label=None, color="black", label_at=0.45):
+def _arrow(ax, start, end, label=None, color="black", gaps=(0.32, 0.38), label_at=0.45):
+    """An arrow from ``start`` to ``end`` that stops ``gaps`` (data units) short of each end,
+    so it meets the circles drawn there and its head stays visible."""
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    direction = (end - start) / np.linalg.norm(end - start)
+    tail, head = start + gaps[0] * direction, end - gaps[1] * direction
     ax.annotate(
         "",
-        xy=end,
-        xytext=start,
+        xy=head,
+        xytext=tail,
         zorder=1,
-        arrowprops={"arrowstyle": "->", "color": color, "lw": 1.5, "shrinkA": 14, "shrinkB": 14},
+        arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.5, "shrinkA": 0, "shrinkB": 0},
     )
     if label is not None:
-        x = start[0] + label_at * (end[0] - start[0])
-        y = start[1] + label_at * (end[1] - start[1])
+        x, y = start + label_at * (end - start)
         ax.text(
             x,
             y,
@@ -164,13 +184,13 @@ def draw_neuron(x, w, b=0.0, activation="sigmoid", ax=None):
         _arrow(ax, (-2.6, row), sum_xy, label=f"w{i} = {wi:g}", color=color)
     top = rows[0] + 1.0
     ax.text(0.0, top, f"bias b = {b:g}", ha="center", va="bottom", fontsize=9)
-    _arrow(ax, (0.0, top), sum_xy)
+    _arrow(ax, (0.0, top), sum_xy, gaps=(0.0, 0.38))
     _node(ax, sum_xy, "Σ", COLORS["hidden"], radius=0.38)
     ax.text(0.0, -0.5, f"z = {z:.4g}", ha="center", va="top", fontsize=10)
     _arrow(ax, sum_xy, f_xy)
     _node(ax, f_xy, "f", COLORS["hidden"], radius=0.38)
     ax.text(f_xy[0], -0.5, activation, ha="center", va="top", fontsize=9)
-    _arrow(ax, f_xy, (out_x, 0.0))
+    _arrow(ax, f_xy, (out_x, 0.0), gaps=(0.38, 0.0))
     ax.text(out_x + 0.05, 0.0, f"y = {y:.4f}", ha="left", va="center", fontsize=11, weight="bold")
     ax.set_xlim(-3.1, 4.6)
     ax.set_ylim(rows[-1] - 0.9, top + 0.4)

@@ -124,12 +124,11 @@ def report_agreement(ours, theirs, label="nnlab vs Keras", tolerance=AGREEMENT_T
     """Print whether two results agree to ``tolerance``, in words that never change run to run.
 
     The difference itself is rounding noise that can vary between CPUs, so it is printed only
-    when it is too large, which is exactly when the reader needs to see it.
-    Returns the difference.
+    when it is too large, which is exactly when the reader needs to see it. Returns nothing, so
+    a notebook cell ending with it shows just the printed line.
     """
     difference = max_abs_difference(ours, theirs)
     if difference < tolerance:
         print(f"{label}: agree, max |difference| < {tolerance:.0e}")
     else:
         print(f"{label}: DISAGREE, max |difference| = {difference:.3e} (tolerance {tolerance:.0e})")
-    return difference

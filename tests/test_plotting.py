@@ -16,6 +16,7 @@ from nnlab.plotting import (
     draw_neuron,
     figure_to_png,
     plot_activations,
+    plot_neuron_response,
 )
 
 
@@ -64,3 +65,15 @@ def test_plot_activations_and_png():
     fig = plot_activations(["step", "sigmoid"], points={"sigmoid": 0.41})
     assert len(fig.axes) == 2
     assert figure_to_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_neuron_response_curves_shift_by_minus_b_over_w():
+    fig = plot_neuron_response(2.0, [-1.0, 0.0, 1.0], activation="step")
+    for line, b in zip(fig.axes[0].lines, [-1.0, 0.0, 1.0]):
+        x, y = line.get_data()
+        assert x[np.argmax(y > 0.5)] == pytest.approx(-b / 2.0, abs=0.02)  # fires at x = −b/w
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
+        "b = -1",
+        "b = 0",
+        "b = 1",
+    ]
