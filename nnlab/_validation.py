@@ -106,3 +106,26 @@ def check_size(size, name, expected, why):
     """Raise unless ``size == expected``; ``why`` says what the size must match."""
     if size != expected:
         raise ValueError(f"'{name}' must have {expected} {why}; got {size}.")
+
+
+def check_layer_sizes(layer_sizes, name="layer_sizes"):
+    """Return ``layer_sizes`` as a list of ints ≥ 1, at least two of them (input and output).
+
+    >>> check_layer_sizes((3, 4, 2))
+    [3, 4, 2]
+    >>> check_layer_sizes([3, 0])
+    Traceback (most recent call last):
+    ...
+    ValueError: 'layer_sizes' must be at least two whole numbers ≥ 1 (input, …, output); got [3, 0].
+    """
+    message = (
+        f"'{name}' must be at least two whole numbers ≥ 1 (input, …, output); "
+        f"got {describe(layer_sizes)}."
+    )
+    try:
+        sizes = [int(n) for n in layer_sizes]
+    except (TypeError, ValueError):
+        raise ValueError(message) from None
+    if len(sizes) < 2 or any(n < 1 or n != m for n, m in zip(sizes, layer_sizes)):
+        raise ValueError(message)
+    return sizes

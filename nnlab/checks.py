@@ -100,7 +100,12 @@ def check_function(name, function, reference, cases, *, rtol=1e-6, atol=1e-9, hi
             ) from error
         want = np.asarray(reference(*args), dtype=np.float64)
         got = _as_answer(f"{name}({shown_args})", got)
-        if got.shape != want.shape or not np.allclose(got, want, rtol=rtol, atol=atol):
+        if got.shape != want.shape:
+            expected = "a single number" if want.ndim == 0 else f"shape {want.shape}"
+            raise ExerciseError(
+                f"'{name}({shown_args})' should return {expected}; yours has shape {got.shape}."
+            )
+        if not np.allclose(got, want, rtol=rtol, atol=atol):
             raise ExerciseError(
                 f"'{name}({shown_args})' returned {np.array2string(got, precision=4)}, "
                 f"which is not right. {hint}".rstrip()

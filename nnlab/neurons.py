@@ -64,7 +64,7 @@ def neuron(x, w, b=0.0, activation="sigmoid"):
 
 
 def layer_forward(X, W, b, activation="sigmoid"):
-    """A = f(X @ W + b): a layer of ``n_out`` neurons, each row of ``W``'s columns one neuron.
+    """A = f(X @ W + b): a layer of ``n_out`` neurons; column j of ``W`` holds neuron j's weights.
 
     Parameters
     ----------

@@ -11,6 +11,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from nnlab._validation import check_layer_sizes
 from nnlab.activations import ACTIVATIONS, get_activation
 from nnlab.neurons import neuron, weighted_sum
 
@@ -50,7 +51,7 @@ def _y_limits(name):
 
 
 class ActivationPlot:
-    """The curve a = f(z) of one activation, with the neuron's operating point (z, f(z)) marked.
+    """The curve y = f(z) of one activation, with the neuron's operating point (z, f(z)) marked.
 
     Parameters
     ----------
@@ -75,7 +76,7 @@ class ActivationPlot:
         (self.point,) = ax.plot([], [], "o", color=COLORS["point"], ms=8, zorder=3)
         ax.set_xlim(*z_range)
         ax.set_xlabel("weighted sum z")
-        ax.set_ylabel("output a = f(z)")
+        ax.set_ylabel("output y = f(z)")
         self.name, self.z = None, None
         self.update(name=name, z=z)
 
@@ -118,7 +119,7 @@ def plot_activations(names, z_range=(-6.0, 6.0), points=None):
 def plot_neuron_response(w, biases, activation="sigmoid", x_range=(-4.0, 4.0)):
     """Output y = f(w·x + b) of a one-input neuron against its input x, one curve per bias.
 
-    Shows the bias as a shift: the curve moves left or right by b / w. Returns the figure.
+    Shows the bias as a shift: the b = 0 curve moved along x by −b/w. Returns the figure.
     """
     x = np.linspace(*x_range, 401)
     fig, ax = plt.subplots()
@@ -205,6 +206,7 @@ def draw_network(layer_sizes, ax=None):
 
     Returns the Axes.
     """
+    layer_sizes = check_layer_sizes(layer_sizes)
     if ax is None:
         _, ax = plt.subplots(figsize=(1.9 * len(layer_sizes) + 1, 0.6 * max(layer_sizes) + 1.2))
     columns = []

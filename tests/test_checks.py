@@ -43,6 +43,13 @@ def test_check_function(capsys):
         check_function("square", lambda x: x * x + 0.1, np.square, [(2.0,)])
 
 
+def test_check_function_reports_a_right_value_in_the_wrong_shape():
+    with pytest.raises(
+        ExerciseError, match=r"should return a single number; yours has shape \(1,\)"
+    ):
+        check_function("f", lambda x: np.atleast_1d(x * 2), lambda x: x * 2, [(1.0,)])
+
+
 def test_check_function_reports_stubs_and_crashes():
     def stub(x):
         raise NotImplementedError()

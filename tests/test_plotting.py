@@ -59,6 +59,8 @@ def test_draw_network_has_one_node_per_unit_and_all_edges():
     assert len(ax.lines) == 3 * 4 + 4 * 2
     labels = [t.get_text() for t in ax.texts]
     assert labels == ["input\n(3)", "hidden\n(4)", "output\n(2)"]
+    with pytest.raises(ValueError, match="'layer_sizes' must be at least two whole numbers"):
+        draw_network([3, 2.5])
 
 
 def test_plot_activations_and_png():

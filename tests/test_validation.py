@@ -4,7 +4,13 @@ expected and what was received."""
 import numpy as np
 import pytest
 
-from nnlab._validation import as_float_array, check_choice, check_size, scalar_or_array
+from nnlab._validation import (
+    as_float_array,
+    check_choice,
+    check_layer_sizes,
+    check_size,
+    scalar_or_array,
+)
 
 
 def test_returns_float64_array_without_copying_one():
@@ -59,3 +65,15 @@ def test_check_size():
     check_size(3, "w", 3, "entries")
     with pytest.raises(ValueError, match="'w' must have 3 entries, one per feature; got 2."):
         check_size(2, "w", 3, "entries, one per feature")
+
+
+@pytest.mark.parametrize("bad", [[3], [3, 0], [3, -1], [3, 2.5], "32", None, [3, "a"]])
+def test_check_layer_sizes_rejects(bad):
+    with pytest.raises(ValueError, match="'layer_sizes' must be at least two whole numbers"):
+        check_layer_sizes(bad)
+
+
+def test_check_layer_sizes_accepts_numpy_ints():
+    import numpy as np
+
+    assert check_layer_sizes(np.array([784, 128, 10])) == [784, 128, 10]
