@@ -8,11 +8,12 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.nnlab-installed
 LAB_PORT ?= 8888
 LAB_ARGS ?=
+NOTEBOOK_DIR ?= notebooks
 # Jupyter refuses to run as root unless told; add the flag only then.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # The lab command lives in one variable so the browser test starts JupyterLab exactly like this.
 LAB_CMD = $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
-	--ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+	--ServerApp.root_dir=$(NOTEBOOK_DIR) $(ROOT_FLAG) $(LAB_ARGS)
 
 # Quiet TensorFlow in every kernel; an exported MPLBACKEND would change notebook plot outputs.
 export TF_CPP_MIN_LOG_LEVEL := 2
