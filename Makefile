@@ -20,7 +20,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 unexport MPLBACKEND
 
-.PHONY: lab test lint notebooks student bench clean help
+.PHONY: lab print-lab-cmd test lint notebooks student bench clean help
 
 help:
 	@echo "make lab    open the course in JupyterLab (http://127.0.0.1:$(LAB_PORT), token printed below)"
