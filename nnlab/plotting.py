@@ -45,9 +45,12 @@ def use_course_style():
     mpl.rcParams.update(COURSE_STYLE)
 
 
+# Vertical range of each activation's plot: its outputs over z in [-6, 6], with a margin.
+Y_LIMITS = {"linear": (-6.5, 6.5), "relu": (-0.5, 6.5), "sigmoid": (-0.2, 1.2), "step": (-0.2, 1.2)}
+
+
 def _y_limits(name):
-    low, high = {"linear": (-6.5, 6.5), "relu": (-0.5, 6.5)}.get(name, (-1.2, 1.2))
-    return (-0.2, 1.2) if name in ("sigmoid", "step") else (low, high)
+    return Y_LIMITS.get(name, (-1.2, 1.2))  # (−1, 1)-ranged: tanh, bipolar sigmoid
 
 
 class ActivationPlot:

@@ -30,7 +30,7 @@ class NeuronPlayground(widgets.VBox):
         w = as_float_array(w, "w", ndim=1)
         check_size(w.shape[0], "w", x.shape[0], "entries, one per input in 'x'")
         check_choice(activation, "activation", ACTIVATIONS)
-        n = len(x)
+        n = self.n_inputs = len(x)
         self.controls = {}
         for i in range(1, n + 1):
             self.controls[f"x{i}"] = widgets.FloatSlider(
@@ -76,9 +76,9 @@ class NeuronPlayground(widgets.VBox):
                 self.controls[name].value = value
         finally:
             self._holding = False
-        n = (len(self.controls) - 2) // 2
-        x = [self.controls[f"x{i}"].value for i in range(1, n + 1)]
-        w = [self.controls[f"w{i}"].value for i in range(1, n + 1)]
+        inputs = range(1, self.n_inputs + 1)
+        x = [self.controls[f"x{i}"].value for i in inputs]
+        w = [self.controls[f"w{i}"].value for i in inputs]
         b, activation = self.controls["b"].value, self.controls["activation"].value
         self.z = weighted_sum(x, w, b)
         self.y = neuron(x, w, b, activation=activation)
