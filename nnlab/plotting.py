@@ -11,7 +11,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nnlab._validation import check_layer_sizes
+from nnlab._validation import as_float_array, check_layer_sizes
 from nnlab.activations import ACTIVATIONS, get_activation
 from nnlab.neurons import neuron, weighted_sum
 
@@ -46,11 +46,8 @@ def use_course_style():
 
 
 # Vertical range of each activation's plot: its outputs over z in [-6, 6], with a margin.
+# Activations not listed (tanh, bipolar sigmoid) are (−1, 1)-ranged.
 Y_LIMITS = {"linear": (-6.5, 6.5), "relu": (-0.5, 6.5), "sigmoid": (-0.2, 1.2), "step": (-0.2, 1.2)}
-
-
-def _y_limits(name):
-    return Y_LIMITS.get(name, (-1.2, 1.2))  # (−1, 1)-ranged: tanh, bipolar sigmoid
 
 
 class ActivationPlot:
@@ -89,7 +86,7 @@ class ActivationPlot:
             self.name = name
             f = get_activation(name).function
             self.curve.set_data(self.grid, f(self.grid))
-            self.ax.set_ylim(*_y_limits(name))
+            self.ax.set_ylim(*Y_LIMITS.get(name, (-1.2, 1.2)))
             self.ax.set_title(f"{name}: output range {ACTIVATIONS[name].output_range}")
         if z is not None:
             self.z = float(z)
@@ -174,7 +171,7 @@ def draw_neuron(x, w, b=0.0, activation="sigmoid", ax=None):
 
     Returns the Axes.
     """
-    x, w = np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(w, dtype=float))
+    x, w = as_float_array(x, "x", ndim=1), as_float_array(w, "w", ndim=1)
     z = weighted_sum(x, w, b)
     y = get_activation(activation).function(z)
     n = len(x)

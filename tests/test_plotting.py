@@ -53,6 +53,13 @@ def test_draw_neuron_shows_the_worked_numbers():
     assert {"z = 0.41", "y = 0.6011", "w3 = -0.3", "bias b = 0.25", "x1\n0.8"} <= texts
 
 
+def test_draw_neuron_rejects_bad_input_in_nnlab_words():
+    with pytest.raises(TypeError, match="'x' must be a number or an array of numbers; got 'abc'"):
+        draw_neuron("abc", [1.0])
+    with pytest.raises(ValueError, match="'w' must have 2 entries, one per feature of 'x'; got 1"):
+        draw_neuron([1.0, 2.0], [1.0])
+
+
 def test_draw_network_has_one_node_per_unit_and_all_edges():
     ax = draw_network([3, 4, 2])
     assert len(ax.patches) == 3 + 4 + 2

@@ -10,8 +10,8 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from nnlab._validation import as_float_array, check_choice, check_size
-from nnlab.activations import ACTIVATIONS
-from nnlab.neurons import neuron, weighted_sum
+from nnlab.activations import ACTIVATIONS, get_activation
+from nnlab.neurons import weighted_sum
 from nnlab.plotting import COURSE_STYLE, ActivationPlot, figure_to_png
 
 SLIDER = {"min": -2.0, "max": 2.0, "step": 0.01, "continuous_update": True, "readout_format": ".2f"}
@@ -67,7 +67,7 @@ class NeuronPlayground(widgets.VBox):
 
     def update(self, **values):
         """Set any controls given by name (e.g. ``update(x1=0.5, activation="tanh")``), then
-        recompute z and y with ``nnlab.neurons`` and redraw once."""
+        recompute z (``nnlab.neurons``) and y (``nnlab.activations``) and redraw once."""
         for name in values:
             check_choice(name, "control", self.controls)
         self._holding = True
@@ -81,7 +81,7 @@ class NeuronPlayground(widgets.VBox):
         w = [self.controls[f"w{i}"].value for i in inputs]
         b, activation = self.controls["b"].value, self.controls["activation"].value
         self.z = weighted_sum(x, w, b)
-        self.y = neuron(x, w, b, activation=activation)
+        self.y = get_activation(activation).function(self.z)
         terms = " + ".join(f"{xi:g}×{_signed(wi)}" for xi, wi in zip(x, w))
         self.readout.value = (
             f"<code>z = {terms} + {_signed(b)} = {self.z:.4f}</code><br>"
