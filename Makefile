@@ -9,6 +9,8 @@ READY := $(VENV)/.nnlab-installed
 LAB_PORT ?= 8888
 LAB_ARGS ?=
 NOTEBOOK_DIR ?= notebooks
+# The target named in messages that suggest another interpreter.
+GOAL := $(or $(firstword $(MAKECMDGOALS)),lab)
 # Jupyter refuses to run as root unless told; add the flag only then.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # The lab command lives in one variable so the browser test starts JupyterLab exactly like this.
@@ -29,12 +31,17 @@ help:
 	@echo "make student    build student versions of the notebooks into build/student (nbgrader)"
 	@echo "make bench      print the performance targets' measurements"
 
+# Before pip runs: is $(PYTHON) one the pins are tested on (tools/check_python.py says which)?
+# Then build .venv, or rebuild one that a failed run left without a working pip.
 $(READY): pyproject.toml constraints.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else \
-		"nnlab needs Python 3.10 or newer; $(PYTHON) is " + sys.version.split()[0] + \
-		". Run: make PYTHON=python3.11 <target>")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): \
-		on Debian/Ubuntu install python3-venv first."; exit 1; }
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "No '$(PYTHON)' found: name an installed \
+		Python 3 (see README, Supported Python), e.g. make PYTHON=python3.12 $(GOAL)"; exit 1; }
+	@$(PYTHON) tools/check_python.py "$(PYTHON)" "$(GOAL)"
+	@if test -e $(VENV) && ! $(BIN)/python -m pip --version >/dev/null 2>&1; then \
+		echo "$(VENV) is half-made (no working pip): removing it and starting again."; \
+		rm -rf $(VENV); fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "Could not create $(VENV): on Debian/Ubuntu install python3-venv first."; exit 1; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[course,dev]"
 	@touch $@
