@@ -9,7 +9,8 @@ Internal code trusts its inputs; only public functions call these helpers.
 """
 
 import difflib
-from collections.abc import Iterable
+import numbers
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -37,7 +38,9 @@ def as_float_array(value, name, *, ndim=None, dtype=np.float64):
         The parameter's name, as the caller wrote it; used in the message.
     ndim : int or tuple of int, optional
         The allowed numbers of dimensions (0 for a single number).
-    dtype : numpy dtype, default float64
+    dtype : numpy dtype or None, default float64
+        None keeps float32 as float32 and turns everything else (ints, bools, float16, lists,
+        Python numbers) into float64: what public maths uses, so a float32 network stays float32.
 
     Returns
     -------
@@ -46,6 +49,10 @@ def as_float_array(value, name, *, ndim=None, dtype=np.float64):
 
     >>> as_float_array([1, 2], "x")
     array([1., 2.])
+    >>> as_float_array(np.ones(2, dtype=np.float32), "x", dtype=None).dtype
+    dtype('float32')
+    >>> as_float_array([1, 2], "x", dtype=None).dtype
+    dtype('float64')
     >>> as_float_array("0.5", "x")
     Traceback (most recent call last):
     ...
@@ -58,6 +65,8 @@ def as_float_array(value, name, *, ndim=None, dtype=np.float64):
         raw = np.asarray(value)
         if raw.dtype.kind not in "biuf":  # NumPy would parse "0.5" as a number: refuse text
             raise not_numbers
+        if dtype is None:
+            dtype = np.float32 if raw.dtype == np.float32 else np.float64
         array = raw.astype(dtype, copy=False)
     except (TypeError, ValueError):
         raise not_numbers from None
@@ -81,31 +90,159 @@ def scalar_or_array(array):
     return float(array) if np.ndim(array) == 0 else array
 
 
-def check_choice(value, name, choices: Iterable[str]):
-    """Return ``value`` if it is one of ``choices``; otherwise say which names exist.
+def check_choice(value, name, choices: Iterable[str], aliases: Mapping[str, str] | None = None):
+    """Return ``value`` if it is one of ``choices``, an alias's choice, or say which names exist.
+
+    ``aliases`` maps other accepted names to a choice. The "Did you mean" hint looks at choices
+    and aliases alike but always names a choice, so a misspelt alias points to what it means.
 
     >>> check_choice("sigmoid", "activation", ["sigmoid", "tanh"])
+    'sigmoid'
+    >>> check_choice("logistic", "activation", ["sigmoid", "tanh"], {"logistic": "sigmoid"})
     'sigmoid'
     >>> check_choice("sigmod", "activation", ["sigmoid", "tanh"])
     Traceback (most recent call last):
     ...
     ValueError: 'activation' must be one of 'sigmoid', 'tanh'; got 'sigmod'. Did you mean 'sigmoid'?
     """
-    choices = list(choices)
+    choices, aliases = list(choices), dict(aliases or {})
     listed = ", ".join(repr(c) for c in choices)
     if not isinstance(value, str):
         raise TypeError(f"'{name}' must be one of {listed}; got {describe(value)}.")
-    if value not in choices:
-        close = difflib.get_close_matches(value, choices, n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise ValueError(f"'{name}' must be one of {listed}; got {value!r}.{hint}")
-    return value
+    if value in choices:
+        return value
+    if value in aliases:
+        return aliases[value]
+    close = difflib.get_close_matches(value, choices + list(aliases), n=1)
+    hint = f" Did you mean '{aliases.get(close[0], close[0])}'?" if close else ""
+    raise ValueError(f"'{name}' must be one of {listed}; got {value!r}.{hint}")
 
 
 def check_size(size, name, expected, why):
     """Raise unless ``size == expected``; ``why`` says what the size must match."""
     if size != expected:
         raise ValueError(f"'{name}' must have {expected} {why}; got {size}.")
+
+
+def check_same_shape(a, b, name_a, name_b):
+    """Raise unless ``b`` has the shape of ``a``; the message names ``b``, the one to fix.
+
+    >>> check_same_shape(np.ones((2, 3)), np.ones((2, 3)), "ours", "theirs")
+    >>> check_same_shape(np.ones((2, 3)), np.ones((3, 2)), "ours", "theirs")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'theirs' must have the same shape as 'ours' (2, 3); got (3, 2).
+    """
+    if np.shape(a) != np.shape(b):
+        raise ValueError(
+            f"'{name_b}' must have the same shape as '{name_a}' {np.shape(a)}; got {np.shape(b)}."
+        )
+
+
+def _number_text(x):
+    """1.0 → '1', 0.25 → '0.25', -3 → '-3': how a bound reads in a message."""
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _expectation(low, high, low_inclusive, high_inclusive):
+    """'> 0', '≤ 1', 'in [0, 1)' or '' (no bounds)."""
+    if low is not None and high is not None:
+        left, right = "[" if low_inclusive else "(", "]" if high_inclusive else ")"
+        return f"in {left}{_number_text(low)}, {_number_text(high)}{right}"
+    if low is not None:
+        return f"{'≥' if low_inclusive else '>'} {_number_text(low)}"
+    if high is not None:
+        return f"{'≤' if high_inclusive else '<'} {_number_text(high)}"
+    return ""
+
+
+def check_scalar(
+    value,
+    name,
+    *,
+    low=None,
+    high=None,
+    low_inclusive=True,
+    high_inclusive=True,
+    integer=False,
+):
+    """Return the hyperparameter ``value`` as a float (an int if ``integer``), within its bounds.
+
+    Parameters
+    ----------
+    value : int or float (Python or NumPy scalar)
+    name : str
+        The parameter's name, as the caller wrote it; used in the message.
+    low, high : float, optional
+        Bounds; ``low_inclusive`` / ``high_inclusive`` say whether the bound itself is allowed.
+    integer : bool, default False
+        Require a whole number (2 or 2.0, returned as the int 2).
+
+    Raises
+    ------
+    TypeError
+        For anything that is not a real number, bools included (``True`` is not a learning rate).
+    ValueError
+        For NaN, ±inf, a non-whole number when ``integer``, or a value outside the bounds.
+
+    >>> check_scalar(0.01, "learning_rate", low=0, low_inclusive=False)
+    0.01
+    >>> check_scalar(3.0, "epochs", low=1, integer=True)
+    3
+    >>> check_scalar(-0.1, "learning_rate", low=0, low_inclusive=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: 'learning_rate' must be > 0; got -0.1.
+    >>> check_scalar(1.5, "rho", low=0, high=1, high_inclusive=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: 'rho' must be in [0, 1); got 1.5.
+    >>> check_scalar("0.1", "learning_rate")
+    Traceback (most recent call last):
+    ...
+    TypeError: 'learning_rate' must be a number; got '0.1'.
+    """
+    kind = "a whole number" if integer else "a number"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"'{name}' must be {kind}; got {describe(value)}.")
+    if isinstance(value, np.generic):
+        value = value.item()  # np.float64(0.1) → 0.1, so the message shows a plain number
+    if not np.isfinite(value):
+        raise ValueError(f"'{name}' must be a finite number; got {value!r}.")
+    expected = _expectation(low, high, low_inclusive, high_inclusive)
+    too_low = low is not None and (value < low if low_inclusive else value <= low)
+    too_high = high is not None and (value > high if high_inclusive else value >= high)
+    if too_low or too_high or (integer and not float(value).is_integer()):
+        words = f"{kind} {expected}".strip() if integer else expected
+        raise ValueError(f"'{name}' must be {words}; got {value!r}.")
+    return int(value) if integer else float(value)
+
+
+def as_rng(rng):
+    """A ``numpy.random.Generator`` from None (fresh entropy), an int seed, or a Generator.
+
+    A Generator is returned as it is (not copied), so the caller's stream moves on; a seed
+    gives the same numbers every run.
+
+    >>> as_rng(0).integers(10, size=3)
+    array([8, 6, 5])
+    >>> generator = np.random.default_rng(1)
+    >>> as_rng(generator) is generator
+    True
+    >>> as_rng(0.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: 'rng' must be None, an int seed or a numpy.random.Generator; got 0.5.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
+        return np.random.default_rng(check_scalar(rng, "rng", low=0, integer=True))
+    raise TypeError(
+        f"'rng' must be None, an int seed or a numpy.random.Generator; got {describe(rng)}."
+    )
 
 
 def check_layer_sizes(layer_sizes, name="layer_sizes"):

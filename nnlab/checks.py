@@ -4,35 +4,109 @@ A graded cell calls one of these with the student's answer and the reference. A 
 prints one line starting with ✓; a wrong one raises :class:`ExerciseError` (an
 ``AssertionError``, so nbgrader counts the cell as failed) whose message says what is wrong
 and how to look for the mistake, without giving the answer away.
+
+In a student notebook an unanswered value is ``None`` (the cell sets ``name = None`` above its
+``### BEGIN SOLUTION``) and an unwritten function raises ``NotImplementedError``; both get a
+message saying what to do, never a ``NameError``.
 """
+
+import contextlib
+import copy
+import inspect
+import sys
 
 import numpy as np
 
-from nnlab._validation import as_float_array, describe
+from nnlab._validation import describe
 
 
 class ExerciseError(AssertionError):
     """An exercise answer is missing or wrong; the message says how."""
 
 
-def _as_answer(name, value):
+def _as_answer(label, value, if_none):
+    """``value`` as a float64 array, or an ExerciseError saying why it cannot be one.
+
+    Numbers and booleans are fine; ``None`` gets ``if_none``; complex, object and text
+    arrays, ragged lists, NaN and infinity each get their own message.
+    """
     if value is None or value is Ellipsis:
-        raise ExerciseError(
-            f"'{name}' has no answer yet: replace the placeholder and run the cell."
-        )
+        raise ExerciseError(if_none)
     try:
-        return np.asarray(as_float_array(value, name))
-    except TypeError:
+        raw = np.asarray(value)
+    except ValueError:  # NumPy refuses ragged nested lists
         raise ExerciseError(
-            f"'{name}' should be a number or an array of numbers; yours is {describe(value)}."
+            f"'{label}' has rows of different lengths; it should be a number or a regular array."
         ) from None
-    except ValueError:
+    if raw.dtype.kind == "c":
         raise ExerciseError(
-            f"'{name}' contains NaN or infinity; check for a division by zero."
-        ) from None
+            f"'{label}' holds complex numbers where real ones are expected; look for a square "
+            "root or a fractional power of a negative number."
+        )
+    if raw.dtype.kind == "O":
+        raise ExerciseError(
+            f"'{label}' is an array of Python objects, not of numbers; does it hold None, or "
+            "arrays of different shapes?"
+        )
+    if raw.dtype.kind not in "biuf":
+        raise ExerciseError(
+            f"'{label}' should be a number or an array of numbers; yours is {describe(value)}."
+        )
+    got = raw.astype(np.float64)
+    if not np.isfinite(got).all():
+        raise ExerciseError(f"'{label}' contains NaN or infinity; check for a division by zero.")
+    return got
 
 
-def check_value(name, answer, expected, *, rtol=1e-6, atol=1e-9, hint=""):
+def _shape_hint(got, want):
+    """Where to look when an answer has shape ``got`` but ``want`` is expected."""
+    if want == ():
+        if np.prod(got) == 1:
+            return (
+                "Yours is an array holding one number: look for where its extra axis comes from "
+                "(a column of shape (n, 1)?), or take the number out with .item()."
+            )
+        return "Did you skip a sum or a mean?"
+    if got == ():
+        return "It should be an array, not a single number: did you sum or average too early?"
+    if len(got) == len(want) == 2 and got == want[::-1]:
+        return "It looks transposed: rows and columns swapped."
+    if len(got) == len(want) + 1:
+        if tuple(n for n in got if n != 1) == tuple(n for n in want if n != 1):
+            return (
+                "It has an extra axis of length 1 (a column or row where a flat array is expected)."
+            )
+        return (
+            f"It is {len(got)}-D where {len(want)}-D is expected: a sum skipped, or a column "
+            "broadcast against a row?"
+        )
+    if len(got) + 1 == len(want):
+        if got == want[1:]:
+            return (
+                "The first axis (one row per sample) is missing: did you compute one sample only?"
+            )
+        return f"It is {len(got)}-D where {len(want)}-D is expected: an axis summed away?"
+    if len(got) == len(want) == 1:
+        return "Check its length: one entry per sample, neuron or feature, as the exercise asks."
+    if np.prod(got) == np.prod(want):
+        return "It has the right number of entries, arranged differently: check the axes' order."
+    if len(got) == len(want) == 2 and got[1] == want[1]:
+        return "The number of rows differs: in this course, rows are samples."
+    if len(got) == len(want) == 2 and got[0] == want[0]:
+        return "The number of columns differs: in this course, columns are features or neurons."
+    return "Check which axis holds what: in this course, rows are samples and columns features."
+
+
+def _check_shape(label, got, want, verb, shape_hint):
+    if got.shape != want.shape:
+        expected = "a single number" if want.ndim == 0 else f"an array of shape {want.shape}"
+        hint = _shape_hint(got.shape, want.shape) if shape_hint is None else shape_hint
+        raise ExerciseError(
+            f"'{label}' should {verb} {expected}; yours has shape {got.shape}. {hint}".rstrip()
+        )
+
+
+def check_value(name, answer, expected, *, rtol=1e-6, atol=1e-9, hint="", shape_hint=None):
     """Check a numeric answer (a number or an array) against the expected value.
 
     Parameters
@@ -40,10 +114,13 @@ def check_value(name, answer, expected, *, rtol=1e-6, atol=1e-9, hint=""):
     name : str
         The variable's name in the exercise, used in the feedback.
     answer, expected : number or array_like
+        Booleans count as 0 and 1; complex or object arrays are refused.
     rtol, atol : float
         As in ``numpy.allclose``.
     hint : str
         Added to the feedback when the answer is wrong: where to look for the mistake.
+    shape_hint : str, optional
+        Replaces the automatic hint given when the answer has the wrong shape.
 
     >>> check_value("z", 0.41, 0.16 + 0.06 - 0.06 + 0.25)
     ✓ z = 0.41 is correct.
@@ -52,13 +129,11 @@ def check_value(name, answer, expected, *, rtol=1e-6, atol=1e-9, hint=""):
     ...
     nnlab.checks.ExerciseError: 'z' is not right yet: yours is 0.35. Did you add the bias?
     """
-    got = _as_answer(name, answer)
+    got = _as_answer(
+        name, answer, f"'{name}' has no answer yet: assign it above and run that cell."
+    )
     want = np.asarray(expected, dtype=np.float64)
-    if got.shape != want.shape:
-        raise ExerciseError(
-            f"'{name}' should have shape {want.shape}; yours has shape {got.shape}. "
-            "Check which axis holds the samples and which the neurons."
-        )
+    _check_shape(name, got, want, "be", shape_hint)
     if not np.allclose(got, want, rtol=rtol, atol=atol):
         shown = f"{float(got):.6g}" if got.ndim == 0 else f"an array with {got.size} entries"
         message = f"'{name}' is not right yet: yours is {shown}."
@@ -70,8 +145,173 @@ def check_value(name, answer, expected, *, rtol=1e-6, atol=1e-9, hint=""):
     print(f"✓ {name}{shown} is correct.")
 
 
-def check_function(name, function, reference, cases, *, rtol=1e-6, atol=1e-9, hint=""):
+def check_number(name, answer):
+    """``answer`` as a float if it is one number; otherwise an ExerciseError saying what it is.
+
+    For test cells that need the student's number before checking what it does.
+
+    >>> check_number("b", -1.5)
+    -1.5
+    >>> check_number("b", [-1.5, 0.0])
+    Traceback (most recent call last):
+    ...
+    nnlab.checks.ExerciseError: 'b' should be a single number; yours has shape (2,).
+    """
+    got = _as_answer(
+        name, answer, f"'{name}' has no answer yet: assign it above and run that cell."
+    )
+    if got.ndim:
+        raise ExerciseError(f"'{name}' should be a single number; yours has shape {got.shape}.")
+    return float(got)
+
+
+@contextlib.contextmanager
+def nnlab_switched_off():
+    """Inside the block, every nnlab function that takes arrays raises ExerciseError.
+
+    Used by hidden tests of exercises that ask students to write with NumPy what nnlab
+    computes: an answer that calls nnlab (``neurons.neuron``, ``activations.bipolar_sigmoid``,
+    also imported by name) fails with a message saying why. It works by replacing the input
+    check every public nnlab function starts with; ``checks`` and the reference are unaffected.
+    """
+
+    def switched_off(*args, **kwargs):
+        raise ExerciseError(
+            "this exercise asks you to write the computation with NumPy, so nnlab's functions "
+            "are switched off while it is graded."
+        )
+
+    patched = [
+        (module, module.as_float_array)
+        for name, module in list(sys.modules.items())
+        if name.startswith("nnlab.")
+        and name not in (__name__, "nnlab._validation")
+        and hasattr(module, "as_float_array")
+    ]
+    try:
+        for module, _ in patched:
+            module.as_float_array = switched_off
+        yield
+    finally:
+        for module, original in patched:
+            module.as_float_array = original
+
+
+def _read_only_copy(value):
+    """A copy of a test case's argument; arrays in it (also inside tuples, lists and dicts)
+    become read-only, so an in-place write raises instead of changing the case."""
+    if isinstance(value, np.ndarray):
+        value = value.copy()
+        value.setflags(write=False)
+        return value
+    if type(value) in (tuple, list):
+        return type(value)(_read_only_copy(item) for item in value)
+    if type(value) is dict:
+        return {key: _read_only_copy(item) for key, item in value.items()}
+    return copy.deepcopy(value)
+
+
+def _changed_in_place(function, args):
+    """The name of the first array argument that ``function`` changes, given writable copies."""
+    writable = copy.deepcopy(args)
+    try:
+        function(*writable)
+    except Exception:  # any result will do: only the arguments are looked at
+        pass
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):  # no signature (a builtin)
+        names = []
+    for name, before, after in zip(names, args, writable):
+        if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
+            return name
+    return None
+
+
+def _call(name, function, args, label):
+    """The student's ``function(*args)`` on read-only copies, or an ExerciseError saying why not."""
+    try:
+        return function(*_read_only_copy(args))
+    except NotImplementedError:
+        raise ExerciseError(
+            f"'{name}' is not written yet: replace `raise NotImplementedError()`."
+        ) from None
+    except Exception as error:
+        # NumPy: "assignment destination is read-only", "output array is read-only"
+        if not (isinstance(error, ValueError) and "read-only" in str(error)):
+            raise ExerciseError(f"'{label}' raised {type(error).__name__}: {error}") from error
+    arg = _changed_in_place(function, args)
+    if arg is None:
+        what, fix = "an argument", "x = x.copy()"
+    else:
+        what, fix = f"its argument '{arg}'", f"{arg} = {arg}.copy()"
+    raise ExerciseError(
+        f"'{name}' changed {what} in place; work on a copy ({fix}) or build a new array."
+    )
+
+
+def _is_several(result):
+    """A reference result compared item by item: a tuple, or a list of arrays (like ``grads``)."""
+    return isinstance(result, tuple) or (
+        isinstance(result, list) and any(isinstance(item, np.ndarray) for item in result)
+    )
+
+
+def _compare(label, got, want, options, item=False):
+    """Raise an ExerciseError unless the student's result ``got`` matches the reference's
+    ``want``; ``item`` marks one item of a tuple result."""
+    returned = "is" if item else "returned"
+    if_none = f"'{label}' {returned} None: did your function `return` its result?"
+    if got is None:
+        raise ExerciseError(if_none)
+    if _is_several(want):
+        count = len(got) if isinstance(got, (tuple, list)) else "one"
+        if count != len(want):
+            raise ExerciseError(
+                f"'{label}' should return {len(want)} results (`return a, b, …`); "
+                f"yours returned {count}."
+            )
+        for i, (got_item, want_item) in enumerate(zip(got, want)):
+            _compare(f"{label}[{i}]", got_item, want_item, options, item=True)
+        return
+    if isinstance(got, tuple):
+        raise ExerciseError(
+            f"'{label}' {returned} {len(got)} values (a tuple); it should return only the result."
+        )
+    got = _as_answer(label, got, if_none)
+    want = np.asarray(want, dtype=np.float64)
+    _check_shape(label, got, want, "be" if item else "return", options["shape_hint"])
+    if not np.allclose(got, want, rtol=options["rtol"], atol=options["atol"]):
+        raise ExerciseError(
+            f"'{label}' {returned} {np.array2string(got, precision=4)}, which is not right. "
+            f"{options['hint']}".rstrip()
+        )
+
+
+def _show(value):
+    try:
+        return np.array2string(np.asarray(value), precision=4)
+    except ValueError:  # a tuple of arrays of different shapes
+        return describe(value)
+
+
+def check_function(
+    name,
+    function,
+    reference,
+    cases,
+    *,
+    rtol=1e-6,
+    atol=1e-9,
+    hint="",
+    shape_hint=None,
+    without_nnlab=False,
+):
     """Call ``function`` and ``reference`` on each case and compare their results.
+
+    Each gets its own read-only copies of the case's arrays, so a function that changes its
+    argument in place is reported (and cannot change what the reference sees). A reference that
+    returns a tuple (``out, cache``; ``dX, grads``) is compared item by item.
 
     Parameters
     ----------
@@ -80,34 +320,24 @@ def check_function(name, function, reference, cases, *, rtol=1e-6, atol=1e-9, hi
     function, reference : callable
     cases : list of tuple
         The positional arguments of each call.
+    rtol, atol, hint, shape_hint
+        As in :func:`check_value`.
+    without_nnlab : bool, default False
+        Call ``function`` with nnlab switched off (:func:`nnlab_switched_off`), for exercises
+        that ask students to write with NumPy what nnlab computes; ``reference`` may use nnlab.
 
     >>> check_function("double", lambda x: 2 * x, lambda x: x + x, [(1.0,), (-3.0,)])
     ✓ double is correct on all 2 test inputs.
     """
+    if function is None or function is Ellipsis:
+        raise ExerciseError(f"'{name}' has no answer yet: define it above and run that cell.")
     if not callable(function):
         raise ExerciseError(f"'{name}' should be a function; yours is {describe(function)}.")
+    options = {"rtol": rtol, "atol": atol, "hint": hint, "shape_hint": shape_hint}
     for args in cases:
-        shown_args = ", ".join(np.array2string(np.asarray(a), precision=4) for a in args)
-        try:
-            got = function(*args)
-        except NotImplementedError:
-            raise ExerciseError(
-                f"'{name}' is not written yet: replace `raise NotImplementedError()`."
-            ) from None
-        except Exception as error:
-            raise ExerciseError(
-                f"'{name}({shown_args})' raised {type(error).__name__}: {error}"
-            ) from error
-        want = np.asarray(reference(*args), dtype=np.float64)
-        got = _as_answer(f"{name}({shown_args})", got)
-        if got.shape != want.shape:
-            expected = "a single number" if want.ndim == 0 else f"shape {want.shape}"
-            raise ExerciseError(
-                f"'{name}({shown_args})' should return {expected}; yours has shape {got.shape}."
-            )
-        if not np.allclose(got, want, rtol=rtol, atol=atol):
-            raise ExerciseError(
-                f"'{name}({shown_args})' returned {np.array2string(got, precision=4)}, "
-                f"which is not right. {hint}".rstrip()
-            )
+        label = f"{name}({', '.join(_show(a) for a in args)})"
+        want = reference(*_read_only_copy(args))
+        with nnlab_switched_off() if without_nnlab else contextlib.nullcontext():
+            got = _call(name, function, args, label)
+        _compare(label, got, want, options)
     print(f"✓ {name} is correct on all {len(cases)} test inputs.")

@@ -47,7 +47,7 @@ def neuron(x, w, b=0.0, activation="sigmoid"):
         As in :func:`weighted_sum`.
     activation : str, default "sigmoid"
         A name in ``nnlab.activations.ACTIVATIONS`` (e.g. "step", "sigmoid",
-        "bipolar_sigmoid", "tanh", "linear").
+        "bipolar_sigmoid", "tanh", "linear") or one of the notes' aliases ("binary_sigmoid").
 
     Returns
     -------

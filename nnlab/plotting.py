@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from nnlab._validation import as_float_array, check_layer_sizes
-from nnlab.activations import ACTIVATIONS, get_activation
+from nnlab.activations import get_activation
 from nnlab.neurons import neuron, weighted_sum
 
 COLORS = {
@@ -45,13 +45,13 @@ def use_course_style():
     mpl.rcParams.update(COURSE_STYLE)
 
 
-# Vertical range of each activation's plot: its outputs over z in [-6, 6], with a margin.
-# Activations not listed (tanh, bipolar sigmoid) are (−1, 1)-ranged.
-Y_LIMITS = {"linear": (-6.5, 6.5), "relu": (-0.5, 6.5), "sigmoid": (-0.2, 1.2), "step": (-0.2, 1.2)}
-
-
 class ActivationPlot:
     """The curve y = f(z) of one activation, with the neuron's operating point (z, f(z)) marked.
+
+    The view follows the point: it shows ``z_range`` while z sits in its middle 90 %, otherwise a
+    symmetric range doubled until it does. The y-limits come from the activation's
+    ``output_range``: a bounded side is drawn with a margin, an unbounded side follows the curve
+    over the z range shown. So the point is never off the axes, for any z and any activation.
 
     Parameters
     ----------
@@ -61,47 +61,72 @@ class ActivationPlot:
     z : float, optional
         Where to mark the operating point; None draws the curve alone.
     z_range : (float, float)
+        The z range shown while the point fits in it.
 
     ``update(name=..., z=...)`` changes the activation or the point by updating the existing
-    artists' data, which is what keeps the widgets instant.
+    artists' data, which is what keeps the widgets instant. ``moving`` lists the artists that
+    change when only z changes (widgets redraw just those).
     """
 
     def __init__(self, ax, name, z=None, z_range=(-6.0, 6.0)):
         self.ax = ax
-        self.grid = np.linspace(*z_range, 401)
+        self.z_range = (float(z_range[0]), float(z_range[1]))
         (self.curve,) = ax.plot([], [], color=COLORS["curve"], lw=2)
         guide = {"color": COLORS["guide"], "lw": 1, "ls": "--"}
         (self.vline,) = ax.plot([], [], **guide)
         (self.hline,) = ax.plot([], [], **guide)
         (self.point,) = ax.plot([], [], "o", color=COLORS["point"], ms=8, zorder=3)
-        ax.set_xlim(*z_range)
+        self.moving = (self.vline, self.hline, self.point)
         ax.set_xlabel("weighted sum z")
         ax.set_ylabel("output y = f(z)")
-        self.name, self.z = None, None
+        self.name, self.z, self.grid = None, None, None
         self.update(name=name, z=z)
+
+    def _z_view(self):
+        """``z_range``, or the symmetric range, doubled as often as needed, that holds z."""
+        low, high = self.z_range
+        margin = 0.05 * (high - low)
+        if self.z is None or low + margin <= self.z <= high - margin:
+            return self.z_range
+        half = max(-low, high)
+        while abs(self.z) > 0.9 * half:
+            half *= 2
+        return (-half, half)
+
+    def _draw_curve(self, name, view):
+        """The curve of activation ``name`` over the z range ``view``, and the limits to fit."""
+        record = get_activation(name)
+        self.name, self.grid = record.name, np.linspace(*view, 401)
+        a = record.function(self.grid)
+        self.curve.set_data(self.grid, a)
+        low, high = record.output_range
+        low = low if np.isfinite(low) else a.min()  # unbounded: as far as the curve goes
+        high = high if np.isfinite(high) else a.max()
+        margin = 0.1 * (high - low)
+        self.ax.set_xlim(*view)
+        self.ax.set_ylim(low - margin, high + margin)
+        self.ax.set_title(f"{record.name}: output range {record.range_text}")
 
     def update(self, name=None, z=None):
         """Redraw for a new activation ``name`` and/or operating point ``z``; returns f(z)."""
-        if name is not None and name != self.name:
-            self.name = name
-            f = get_activation(name).function
-            self.curve.set_data(self.grid, f(self.grid))
-            self.ax.set_ylim(*Y_LIMITS.get(name, (-1.2, 1.2)))
-            self.ax.set_title(f"{name}: output range {ACTIVATIONS[name].output_range}")
         if z is not None:
             self.z = float(z)
+        view = self._z_view()
+        if (name is not None and name != self.name) or view != self.ax.get_xlim():
+            self._draw_curve(name or self.name, view)
         if self.z is None:
             return None
         a = get_activation(self.name).function(self.z)
-        z_shown = float(np.clip(self.z, *self.ax.get_xlim()))  # off-scale points sit on the edge
-        self.point.set_data([z_shown], [a])
-        self.vline.set_data([z_shown, z_shown], [self.ax.get_ylim()[0], a])
-        self.hline.set_data([self.ax.get_xlim()[0], z_shown], [a, a])
+        (z_low, _), (a_low, _) = self.ax.get_xlim(), self.ax.get_ylim()
+        self.point.set_data([self.z], [a])
+        self.vline.set_data([self.z, self.z], [a_low, a])
+        self.hline.set_data([z_low, self.z], [a, a])
         return a
 
 
 def plot_activations(names, z_range=(-6.0, 6.0), points=None):
-    """One small panel per activation in ``names``; ``points`` maps a name to a z to mark.
+    """One small panel per activation in ``names``, titled with its output range; ``points``
+    maps a name to a z to mark.
 
     Returns the figure.
     """
@@ -109,25 +134,36 @@ def plot_activations(names, z_range=(-6.0, 6.0), points=None):
     fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.0), squeeze=False)
     for ax, name in zip(axes[0], names):
         ActivationPlot(ax, name, z=points.get(name), z_range=z_range)
-        ax.set_title(name)
+        ax.set_title(f"{name}: {get_activation(name).range_text}")
         if ax is not axes[0, 0]:
             ax.set_ylabel("")
     fig.tight_layout()
     return fig
 
 
-def plot_neuron_response(w, biases, activation="sigmoid", x_range=(-4.0, 4.0)):
-    """Output y = f(w·x + b) of a one-input neuron against its input x, one curve per bias.
+def plot_neuron_response(weights, biases, activation="sigmoid", x_range=(-4.0, 4.0)):
+    """Output y = f(w·x + b) of a one-input neuron against its input x: one curve per (w, b).
 
-    Shows the bias as a shift: the b = 0 curve moved along x by −b/w. Returns the figure.
+    With one weight and several biases the picture shows the bias as a shift (the b = 0 curve
+    moved along x by −b/w); with several weights and one bias, the weight as the steepness.
+    Returns the figure.
     """
+    weights = as_float_array(weights, "weights", ndim=1)
+    biases = as_float_array(biases, "biases", ndim=1)
     x = np.linspace(*x_range, 401)
     fig, ax = plt.subplots()
-    for b in biases:
-        ax.plot(x, neuron(x[:, None], [w], b, activation=activation), lw=2, label=f"b = {b:g}")
+    for w, b in itertools.product(weights, biases):
+        shown = [f"w = {w:g}"] * (len(weights) > 1) + [f"b = {b:g}"] * (len(biases) > 1)
+        y = neuron(x[:, None], [w], b, activation=activation)
+        ax.plot(x, y, lw=2, label=", ".join(shown) or f"w = {w:g}, b = {b:g}")
     ax.set_xlabel("input x")
     ax.set_ylabel(f"output y = {activation}(w·x + b)")
-    ax.set_title(f"One neuron with w = {w:g}: the bias shifts the curve by −b/w")
+    if len(weights) == 1 and len(biases) > 1:
+        ax.set_title(f"w = {weights[0]:g}: the bias shifts the curve by −b/w")
+    elif len(biases) == 1 and len(weights) > 1:
+        ax.set_title(f"b = {biases[0]:g}: the weight sets how steep the curve is")
+    else:
+        ax.set_title("One neuron: y against its input x")
     ax.legend()
     return fig
 

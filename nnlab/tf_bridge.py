@@ -4,13 +4,20 @@ Only this module (and the tests) imports TensorFlow, and only when one of its fu
 called, so ``import nnlab`` stays fast and works without TensorFlow installed.
 """
 
+import functools
 import os
 import sys
 import tempfile
 
 import numpy as np
 
-from nnlab._validation import as_float_array, check_choice, check_size
+from nnlab._validation import (
+    as_float_array,
+    check_same_shape,
+    check_scalar,
+    check_size,
+    describe,
+)
 
 AGREEMENT_TOLERANCE = 1e-12  # float64 nnlab vs float64 Keras: rounding noise only
 
@@ -46,24 +53,38 @@ def import_tensorflow():
     return tf
 
 
+def _oracles_in_tensorflow(tf, keras):
+    """TensorFlow forms of the hand-worked oracles that ``ACTIVATIONS`` declares (``oracle``)."""
+    return {
+        "step": lambda z: tf.cast(z >= 0, z.dtype),  # "z >= 0 cast to float"
+        "bipolar_sigmoid": lambda z: 2 * keras.activations.sigmoid(z) - 1,  # "2·sigmoid(z) − 1"
+    }
+
+
 def keras_activation(name):
-    """The TensorFlow function for the nnlab activation ``name``.
+    """The TensorFlow function for the nnlab activation ``name`` (aliases accepted).
 
-    Keras has ``linear``, ``sigmoid``, ``tanh`` and ``relu``; the step and the bipolar sigmoid it
-    lacks are written with TensorFlow ops (the step as ``z ≥ 0``, the bipolar sigmoid as
-    ``2·sigmoid(z) − 1``, its textbook form, not nnlab's ``tanh(z/2)``).
+    The record decides: ``keras.activations.<record.keras>`` (with the record's ``params``) when
+    Keras has a twin, otherwise the record's declared hand-worked oracle written with TensorFlow
+    ops (the step as ``z ≥ 0``, the bipolar sigmoid as ``2·sigmoid(z) − 1``, its textbook form,
+    not nnlab's ``tanh(z/2)``).
     """
-    from nnlab.activations import ACTIVATIONS
+    from nnlab.activations import get_activation
 
-    check_choice(name, "activation", ACTIVATIONS)
+    record = get_activation(name)
     tf = import_tensorflow()
     import keras
 
-    built_from_ops = {
-        "step": lambda z: tf.cast(z >= 0, z.dtype),
-        "bipolar_sigmoid": lambda z: 2 * keras.activations.sigmoid(z) - 1,
-    }
-    return built_from_ops.get(name) or keras.activations.get(name)
+    if record.keras is None:
+        oracles = _oracles_in_tensorflow(tf, keras)
+        if record.name not in oracles:
+            raise NotImplementedError(
+                f"No TensorFlow form of {record.name!r}'s hand-worked oracle "
+                f"({record.oracle}) yet: add one to tf_bridge._oracles_in_tensorflow."
+            )
+        return oracles[record.name]
+    twin = keras.activations.get(record.keras)
+    return functools.partial(twin, **record.params) if record.params else twin
 
 
 def keras_dense(W, b, activation="linear", dtype="float64"):
@@ -110,25 +131,100 @@ def keras_outputs(layer, X):
     return out[0] if X.ndim == 1 else out
 
 
+def _is_array(value):
+    """True for an array or tensor (something with a shape), False for numbers and plain lists."""
+    return hasattr(value, "shape") and not isinstance(value, np.generic)
+
+
+def _aligned_pairs(ours, theirs):
+    """[(where, ours_i, theirs_i), …]: float64 arrays of one shape, ready to subtract.
+
+    Two lists of arrays (``MLP.params`` against ``model.get_weights()``) give one pair per
+    entry, ``where`` = "[i]"; anything else is one pair, ``where`` = "". Shapes must match,
+    except that a single value may be shaped (), (1,) or (1, 1) on either side.
+    """
+    entrywise = [
+        isinstance(v, (list, tuple)) and len(v) > 0 and all(_is_array(e) for e in v)
+        for v in (ours, theirs)
+    ]
+    if not any(entrywise):
+        pairs = [("", ours, theirs)]
+    else:
+        for value, label in ((ours, "ours"), (theirs, "theirs")):
+            if not isinstance(value, (list, tuple)):
+                raise ValueError(
+                    f"'{label}' must be a list of arrays aligned with the other list (e.g. "
+                    f"MLP.params and a Keras model's get_weights()); got {describe(value)}."
+                )
+        check_size(len(theirs), "theirs", len(ours), "entries, one per entry of 'ours'")
+        pairs = [(f"[{i}]", a, b) for i, (a, b) in enumerate(zip(ours, theirs))]
+    aligned = []
+    for where, a, b in pairs:
+        a = as_float_array(a, f"ours{where}")
+        b = as_float_array(b, f"theirs{where}")
+        if a.size != 1 or b.size != 1:
+            check_same_shape(a, b, f"ours{where}", f"theirs{where}")
+        aligned.append((where, a, b.reshape(a.shape)))
+    return aligned
+
+
 def max_abs_difference(ours, theirs):
-    """max |ours − theirs| over all entries, as a float."""
-    ours, theirs = np.asarray(ours, dtype=np.float64), np.asarray(theirs, dtype=np.float64)
-    if ours.size != theirs.size:
-        raise ValueError(
-            f"'theirs' must have as many entries as 'ours' ({ours.size}); got {theirs.size}."
-        )
-    return float(np.max(np.abs(ours.ravel() - theirs.ravel()))) if ours.size else 0.0
+    """max |ours − theirs| over all entries, as a float.
+
+    Parameters
+    ----------
+    ours, theirs : array_like of one shape, or lists of arrays aligned entry by entry
+        A single value may be shaped (), (1,) or (1, 1); any other shape difference, such as
+        (2, 3) against (3, 2), raises ValueError rather than comparing entries that do not
+        correspond.
+
+    >>> max_abs_difference([[1.0, 2.0]], [[1.0, 2.5]])
+    0.5
+    >>> max_abs_difference(np.ones((2, 3)), np.ones((3, 2)))
+    Traceback (most recent call last):
+    ...
+    ValueError: 'theirs' must have the same shape as 'ours' (2, 3); got (3, 2).
+    """
+    differences = [np.abs(a - b) for _, a, b in _aligned_pairs(ours, theirs)]
+    return max((float(d.max()) for d in differences if d.size), default=0.0)
 
 
-def report_agreement(ours, theirs, label="nnlab vs Keras", tolerance=AGREEMENT_TOLERANCE):
-    """Print whether two results agree to ``tolerance``, in words that never change run to run.
+def report_agreement(ours, theirs, label="nnlab vs Keras", *, rtol=0.0, atol=AGREEMENT_TOLERANCE):
+    """Print whether |ours − theirs| < atol + rtol·|theirs| everywhere, in words fixed run to run.
+
+    Parameters
+    ----------
+    ours, theirs : array_like of one shape, or lists of arrays aligned entry by entry
+        As in :func:`max_abs_difference`; e.g. ``mlp.params`` and ``model.get_weights()``.
+    label : str
+        Starts the printed line.
+    rtol, atol : float ≥ 0
+        Relative and absolute tolerance; an exact match always agrees.
 
     The difference itself is rounding noise that can vary between CPUs, so it is printed only
-    when it is too large, which is exactly when the reader needs to see it. Returns nothing, so
-    a notebook cell ending with it shows just the printed line.
+    when it is too large, which is exactly when the reader needs to see it; for lists, one line
+    per entry that disagrees. Returns nothing, so a notebook cell ending with it shows just the
+    printed lines.
+
+    >>> report_agreement([0.5, 1.0], [0.5, 1.0 + 1e-15])
+    nnlab vs Keras: agree, max |difference| < 1e-12
+    >>> report_agreement([np.zeros((2, 2)), np.zeros(2)], [np.zeros((2, 2)), np.ones(2)])
+    nnlab vs Keras: DISAGREE at entry [1], max |difference| = 1.000e+00 (tolerance 1e-12)
     """
-    difference = max_abs_difference(ours, theirs)
-    if difference < tolerance:
-        print(f"{label}: agree, max |difference| < {tolerance:.0e}")
+    rtol = check_scalar(rtol, "rtol", low=0)
+    atol = check_scalar(atol, "atol", low=0)
+    if rtol == 0:
+        bound, tolerance = f"max |difference| < {atol:.0e}", f"tolerance {atol:.0e}"
     else:
-        print(f"{label}: DISAGREE, max |difference| = {difference:.3e} (tolerance {tolerance:.0e})")
+        bound = f"|difference| < {atol:.0e} + {rtol:.0e}·|theirs|"
+        tolerance = f"rtol {rtol:.0e}, atol {atol:.0e}"
+    disagreements = []
+    for where, a, b in _aligned_pairs(ours, theirs):
+        difference = np.abs(a - b)
+        if not np.all((difference < atol + rtol * np.abs(b)) | (difference == 0)):
+            at = f" at entry {where}" if where else ""
+            disagreements.append(f"DISAGREE{at}, max |difference| = {difference.max():.3e}")
+    if not disagreements:
+        print(f"{label}: agree, {bound}")
+    for line in disagreements:
+        print(f"{label}: {line} ({tolerance})")

@@ -1,4 +1,4 @@
-"""Shared fixtures and tolerances for nnlab's tests."""
+"""Shared fixtures, tolerances and markers for nnlab's tests (the oracles live in oracles.py)."""
 
 import os
 
@@ -13,6 +13,10 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 TIGHT = {"rtol": 1e-12, "atol": 1e-14}
 # Finite differences carry truncation error ~h² ≈ 1e-12 and cancellation ~eps/h ≈ 1e-10.
 FINITE_DIFFERENCE = {"rtol": 1e-6, "atol": 1e-8}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "tf: needs TensorFlow, the reference oracle")
 
 
 @pytest.fixture
@@ -30,10 +34,25 @@ def tf():
 
 
 def read_only(*arrays):
-    """Copies of ``arrays`` that raise if anything writes to them."""
+    """Copies of ``arrays`` that raise if anything writes to them.
+
+    An array keeps its dtype (so float32 stays float32); anything else becomes float64.
+    """
     copies = []
     for array in arrays:
-        copy = np.array(array, dtype=float)
+        copy = np.array(array, dtype=None if isinstance(array, np.ndarray) else float)
         copy.setflags(write=False)
         copies.append(copy)
     return copies
+
+
+def assert_inputs_unchanged(f, *arrays):
+    """Call ``f(*arrays)`` twice: on read-only copies (an in-place write raises) and on writable
+    copies, compared with the originals afterwards (catches a function that writes only when
+    it can). Returns the first call's result."""
+    result = f(*read_only(*arrays))
+    writable = [np.array(array) for array in arrays]
+    f(*writable)
+    for before, after in zip(arrays, writable):
+        np.testing.assert_array_equal(after, before, err_msg="the function changed its input")
+    return result

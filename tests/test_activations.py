@@ -1,17 +1,23 @@
-"""Activations against three independent oracles: TensorFlow/Keras (values and
-tf.GradientTape derivatives), central finite differences, and textbook identities.
-Parametrised over ACTIVATIONS, so a newly registered activation is tested at once."""
+"""Activations against independent oracles: TensorFlow/Keras (values and tf.GradientTape
+derivatives), the textbook formulas in oracles.py, central finite differences, and identities
+from the notes. Parametrised over ACTIVATIONS, so a newly registered activation is tested at
+once, and the completeness tests fail until it has a Keras twin or a hand-worked oracle."""
 
+import dataclasses
 import warnings
 
 import numpy as np
 import pytest
-from conftest import FINITE_DIFFERENCE, TIGHT, read_only
+from conftest import FINITE_DIFFERENCE, TIGHT, assert_inputs_unchanged
+from oracles import ACTIVATION_ORACLES, DERIVATIVE_AT_ZERO
 
-from nnlab.activations import ACTIVATIONS, get_activation, sigmoid
+from nnlab.activations import ACTIVATIONS, ALIASES, Activation, get_activation, sigmoid
 from nnlab.tf_bridge import keras_activation
 
 NAMES = sorted(ACTIVATIONS)
+# Every output must lie in the record's output_range, however far out z goes.
+WIDE = np.concatenate([[-1e3, -1e2, 0.0], np.linspace(-40, 40, 801), [1e2, 1e3]])
+MODERATE = np.linspace(-5, 5, 101)  # where an open end of the range is not reached in floats
 
 
 def _inputs(rng):
@@ -21,6 +27,65 @@ def _inputs(rng):
     return z
 
 
+# --- the registry: complete, and records that cannot be half-made ---------------------------
+
+
+@pytest.mark.tf
+@pytest.mark.parametrize("name", [n for n in NAMES if ACTIVATIONS[n].keras is not None])
+def test_a_keras_twin_is_a_real_keras_activation(name, tf):
+    import keras
+
+    assert callable(getattr(keras.activations, ACTIVATIONS[name].keras, None)), name
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if ACTIVATIONS[n].keras is None])
+def test_a_declared_oracle_is_implemented_in_oracles_py(name):
+    assert ACTIVATIONS[name].oracle, name
+    assert name in ACTIVATION_ORACLES, f"tests/oracles.py has no oracle for {name!r}"
+
+
+def test_oracles_py_holds_only_registered_activations():
+    assert set(ACTIVATION_ORACLES) <= set(ACTIVATIONS)
+    assert set(DERIVATIVE_AT_ZERO) == set(ACTIVATIONS)
+
+
+def test_a_record_needs_exactly_one_of_keras_twin_and_oracle():
+    with pytest.raises(ValueError, match="'new' needs exactly one of 'keras'"):
+        Activation("new", sigmoid, sigmoid, (0.0, 1.0))
+    with pytest.raises(ValueError, match="exactly one of"):
+        Activation("new", sigmoid, sigmoid, (0.0, 1.0), keras="sigmoid", oracle="1/(1+e^-z)")
+    with pytest.raises(ValueError, match="'output_range' must be \\(low, high\\) with low < high"):
+        Activation("new", sigmoid, sigmoid, (1.0, 0.0), keras="sigmoid")
+
+
+def test_records_are_frozen_and_read_by_attribute():
+    record = ACTIVATIONS["sigmoid"]
+    assert (record.name, record.keras, record.oracle) == ("sigmoid", "sigmoid", None)
+    assert record.output_range == (0.0, 1.0) and dict(record.params) == {}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.keras = None
+    with pytest.raises(TypeError):
+        record.params["axis"] = 0
+    assert "0x" not in repr(record)  # no memory addresses in a notebook's output
+
+
+def test_range_text_reads_as_in_the_notes():
+    # The strings the registry held before output_range became numbers.
+    expected = {
+        "linear": "(−∞, ∞)",
+        "step": "{0, 1}",
+        "sigmoid": "(0, 1)",
+        "bipolar_sigmoid": "(−1, 1)",
+        "tanh": "(−1, 1)",
+        "relu": "[0, ∞)",
+    }
+    assert {name: record.range_text for name, record in ACTIVATIONS.items()} == expected
+
+
+# --- values and derivatives against independent oracles -------------------------------------
+
+
+@pytest.mark.tf
 @pytest.mark.parametrize("name", NAMES)
 def test_values_match_keras(name, rng, tf):
     z = _inputs(rng)
@@ -29,6 +94,7 @@ def test_values_match_keras(name, rng, tf):
     np.testing.assert_allclose(ours, theirs, **TIGHT)
 
 
+@pytest.mark.tf
 @pytest.mark.parametrize("name", NAMES)
 def test_derivatives_match_gradient_tape(name, rng, tf):
     z = tf.Variable(_inputs(rng), dtype=tf.float64)
@@ -39,28 +105,125 @@ def test_derivatives_match_gradient_tape(name, rng, tf):
     np.testing.assert_allclose(ACTIVATIONS[name].derivative(z.numpy()), theirs, **TIGHT)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_values_and_derivatives_match_the_textbook_oracle(name, rng):
+    f, df = ACTIVATION_ORACLES[name]
+    z = np.concatenate([np.linspace(-30, 30, 241), [0.0, -1e-9, 1e-9]])  # kinks included
+    record = ACTIVATIONS[name]
+    np.testing.assert_allclose(record.function(z), f(z), **TIGHT)
+    np.testing.assert_allclose(record.derivative(z), df(z), **TIGHT)
+    da = rng.normal(size=z.shape)
+    np.testing.assert_allclose(record.backward(da, z), da * df(z), **TIGHT)  # the chain rule
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_derivative_at_exactly_zero_follows_the_convention(name):
+    # relu'(0) = 0 and step'(0) = 0 are choices (the function has a kink / jump there).
+    expected = DERIVATIVE_AT_ZERO[name]
+    assert ACTIVATIONS[name].derivative(0.0) == expected
+    assert ACTIVATION_ORACLES[name][1](0.0) == expected
+
+
+@pytest.mark.tf
+@pytest.mark.parametrize("name", [n for n in NAMES if ACTIVATIONS[n].keras is not None])
+def test_derivative_at_zero_matches_gradient_tape(name, tf):
+    z = tf.Variable([0.0], dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        out = keras_activation(name)(z)
+    assert tape.gradient(out, z).numpy()[0] == ACTIVATIONS[name].derivative(0.0)
+
+
 @pytest.mark.parametrize("name", [n for n in NAMES if n != "step"])
 def test_derivatives_match_finite_differences(name, rng):
-    f, df, _ = ACTIVATIONS[name]
+    f, df = ACTIVATIONS[name].function, ACTIVATIONS[name].derivative
     z, h = _inputs(rng), 1e-5
     numeric = (f(z + h) - f(z - h)) / (2 * h)
     np.testing.assert_allclose(df(z), numeric, **FINITE_DIFFERENCE)
 
 
+# --- output range, dtypes, shapes, read-only inputs, huge and bad inputs -----------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("name", NAMES)
-def test_shapes_types_and_read_only_inputs(name, rng):
-    f, df, _ = ACTIVATIONS[name]
-    (z,) = read_only(_inputs(rng))
-    before = z.copy()
-    assert f(z).shape == z.shape and df(z).shape == z.shape
-    np.testing.assert_array_equal(z, before)
-    assert type(f(0.3)) is float and type(df(0.3)) is float
-    assert f([0.3, -0.2]).shape == (2,)
+def test_outputs_lie_within_output_range(name, dtype):
+    record = ACTIVATIONS[name]
+    (low, high), ends = record.output_range, record.range_ends
+    out = record.function(WIDE.astype(dtype))
+    assert low <= out.min() and out.max() <= high, (name, out.min(), out.max())
+    if ends == "{}":  # exactly the two values, both taken
+        assert set(np.unique(out)) == {low, high}
+        return
+    inner = record.function(MODERATE.astype(dtype))
+    for end, bound, reached in ((ends[0], low, inner.min()), (ends[1], high, inner.max())):
+        if np.isfinite(bound) and end in "()":  # open: approached, not reached
+            assert reached != bound, (name, bound)
+        if end in "[]":  # closed: reached
+            assert reached == bound, (name, bound)
+
+
+def _call(record, kind, z):
+    """record.function(z), record.derivative(z), or record.backward(da, z) with da = 1 like z."""
+    if kind == "backward":
+        return record.backward(np.ones_like(np.asarray(z)), z)
+    return getattr(record, kind)(z)
+
+
+@pytest.mark.parametrize("kind", ["function", "derivative", "backward"])
+@pytest.mark.parametrize("name", NAMES)
+def test_float32_stays_float32_and_everything_else_becomes_float64(name, kind):
+    record = ACTIVATIONS[name]
+    for z, dtype in [
+        (np.linspace(-2, 2, 6, dtype=np.float32), np.float32),
+        (np.linspace(-2, 2, 6), np.float64),
+        ([-2, 0, 3], np.float64),
+        (np.arange(-3, 3), np.float64),
+        (np.linspace(-2, 2, 6, dtype=np.float16), np.float64),
+    ]:
+        assert _call(record, kind, z).dtype == dtype, (name, kind, np.asarray(z).dtype)
+    # A single number comes back as a Python float, float32 too (widened exactly).
+    assert type(_call(record, kind, 0.3)) is float
+    assert type(_call(record, kind, np.float32(0.3))) is float
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", NAMES)
+def test_inputs_are_never_modified(name, dtype, rng):
+    record = ACTIVATIONS[name]
+    z, da = _inputs(rng).astype(dtype), rng.normal(size=(7, 5)).astype(dtype)
+    out = assert_inputs_unchanged(record.function, z)
+    assert out.shape == z.shape and out.dtype == dtype
+    assert assert_inputs_unchanged(record.derivative, z).dtype == dtype
+    assert assert_inputs_unchanged(record.backward, da, z).dtype == dtype
+
+
+def test_the_unchanged_inputs_check_can_fail():
+    z = np.array([1.0, -2.0])
+    with pytest.raises(ValueError, match="read-only"):
+        assert_inputs_unchanged(lambda z: np.negative(z, out=z), z)
+
+    def writes_when_it_can(z):
+        target = z if z.flags.writeable else z.copy()
+        target *= 2
+        return target
+
+    with pytest.raises(AssertionError, match="changed its input"):
+        assert_inputs_unchanged(writes_when_it_can, z)
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_huge_inputs_are_finite_and_silent(name):
-    z = np.array([-1e308, -800.0, 0.0, 800.0, 1e308])
+def test_shapes_and_parameters(name):
+    record = ACTIVATIONS[name]
+    assert record.function([0.3, -0.2]).shape == (2,)
+    assert record.function(np.zeros((2, 3, 4)), **record.params).shape == (2, 3, 4)
+    assert record.backward(np.ones((2, 3)), np.zeros((2, 3)), **record.params).shape == (2, 3)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", NAMES)
+def test_huge_inputs_are_finite_and_silent(name, dtype):
+    big = np.finfo(dtype).max
+    z = np.array([-big, -800.0, 0.0, 800.0, big], dtype=dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert np.isfinite(ACTIVATIONS[name].function(z)).all()
@@ -69,23 +232,28 @@ def test_huge_inputs_are_finite_and_silent(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_bad_input_is_rejected_with_the_parameter_named(name):
-    f = ACTIVATIONS[name].function
+    record = ACTIVATIONS[name]
     with pytest.raises(ValueError, match="'z' must contain only finite numbers; got NaN"):
-        f([0.0, np.nan])
+        record.function([0.0, np.nan])
     with pytest.raises(TypeError, match="'z' must be a number or an array of numbers"):
-        f("1.0")
+        record.function("1.0")
+    with pytest.raises(
+        ValueError, match=r"'da' must have the same shape as 'z' \(2, 3\); got \(3, 2\)\."
+    ):
+        record.backward(np.ones((3, 2)), np.ones((2, 3)))
+
+
+# --- the notes: identities, hand-worked values, names -------------------------------------------
 
 
 def test_identities_from_the_notes(rng):
     z = _inputs(rng)
     a = ACTIVATIONS
-    # bipolar sigmoid written as in the notes: 2 / (1 + e^-z) - 1 = 2σ(z) - 1
-    np.testing.assert_allclose(a["bipolar_sigmoid"].function(z), 2 / (1 + np.exp(-z)) - 1, **TIGHT)
-    # tanh(z) = 2σ(2z) − 1
+    # tanh(z) = 2σ(2z) − 1 and bipolar(z) = tanh(z / 2)
     np.testing.assert_allclose(a["tanh"].function(z), 2 * sigmoid(2 * z) - 1, **TIGHT)
-    # σ'(z) ≤ 0.25 with equality at 0; tanh'(0) = 1; bipolar'(0) = 0.5
-    assert a["sigmoid"].derivative(z).max() <= 0.25 and a["sigmoid"].derivative(0.0) == 0.25
-    assert a["tanh"].derivative(0.0) == 1.0 and a["bipolar_sigmoid"].derivative(0.0) == 0.5
+    np.testing.assert_allclose(a["bipolar_sigmoid"].function(z), np.tanh(z / 2), **TIGHT)
+    # σ'(z) ≤ 0.25 with equality at 0
+    assert a["sigmoid"].derivative(z).max() <= 0.25
 
 
 def test_hand_worked_values():
@@ -97,16 +265,26 @@ def test_hand_worked_values():
     assert round(sigmoid(-1.25), 6) == 0.222700
 
 
-def test_output_ranges_hold(rng):
-    z = rng.normal(0, 10, 1000)
-    bounds = {"sigmoid": (0, 1), "tanh": (-1, 1), "bipolar_sigmoid": (-1, 1), "step": (0, 1)}
-    for name, (low, high) in bounds.items():
-        out = ACTIVATIONS[name].function(z)
-        assert low <= out.min() and out.max() <= high, name
+@pytest.mark.parametrize(("alias", "canonical"), sorted(ALIASES.items()))
+def test_the_notes_names_resolve_to_the_canonical_record(alias, canonical):
+    assert get_activation(alias) is ACTIVATIONS[canonical]
+    assert alias not in ACTIVATIONS  # menus list canonical names only
 
 
-def test_unknown_name_suggests_a_fix():
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("sigmod", "sigmoid"),
+        ("binary_sigmiod", "sigmoid"),  # before aliases: "Did you mean 'bipolar_sigmoid'"
+        ("binary_sigmod", "sigmoid"),
+        ("logistc", "sigmoid"),
+        ("bipolar_sigmod", "bipolar_sigmoid"),
+        ("identiy", "linear"),
+        ("heavyside", "step"),
+    ],
+)
+def test_unknown_name_suggests_the_right_function(typo, meant):
     with pytest.raises(
-        ValueError, match="'activation' must be one of .*got 'sigmod'. Did you mean 'sigmoid'"
+        ValueError, match=f"'activation' must be one of .*got '{typo}'. Did you mean '{meant}'\\?"
     ):
-        get_activation("sigmod")
+        get_activation(typo)

@@ -4,6 +4,7 @@
 import numpy as np
 import pytest
 
+from nnlab import checks
 from nnlab.checks import ExerciseError, check_function, check_value
 
 
@@ -21,7 +22,7 @@ def test_right_answers_print_a_tick(capsys):
         ("0.41", r"'z' should be a number or an array of numbers; yours is '0.41'"),
         (np.nan, "'z' contains NaN or infinity"),
         (0.5, "'z' is not right yet: yours is 0.5. Did you add the bias\\?"),
-        ([0.41, 0.41], r"'z' should have shape \(\); yours has shape \(2,\)"),
+        ([0.41, 0.41], r"'z' should be a single number; yours has shape \(2,\)"),
     ],
 )
 def test_wrong_answers_explain_what_is_wrong(answer, message):
@@ -60,3 +61,257 @@ def test_check_function_reports_stubs_and_crashes():
         check_function("f", lambda x: 1 / 0, np.square, [(1.0,)])
     with pytest.raises(ExerciseError, match="'f' should be a function"):
         check_function("f", 3.0, np.square, [(1.0,)])
+
+
+# --- Missing answers and missing returns -------------------------------------------------------
+
+
+def test_an_unanswered_value_says_where_to_answer():
+    # In a student notebook the cell above sets `z = None` before `### BEGIN SOLUTION`.
+    with pytest.raises(ExerciseError, match=r"^'z' has no answer yet: assign it above and run"):
+        check_value("z", None, 0.41)
+    with pytest.raises(ExerciseError, match=r"^'f' has no answer yet: define it above and run"):
+        check_function("f", None, np.square, [(1.0,)])
+
+
+def test_a_function_without_return_is_told_so():
+    def f(x):
+        y = 2 * x  # noqa: F841  (the classic slip: computed, not returned)
+
+    with pytest.raises(
+        ExerciseError, match=r"^'f\(1.\)' returned None: did your function `return` its result\?$"
+    ):
+        check_function("f", f, lambda x: 2 * x, [(1.0,)])
+
+
+# --- Read-only copies: in-place changes are reported, and cannot fool the reference ----------
+
+
+def test_the_student_and_the_reference_get_their_own_read_only_copies():
+    x = np.array([1.0, -2.0])
+    seen = {}
+
+    def student(x):
+        seen["student"] = x
+        return 2 * x
+
+    def reference(x):
+        seen["reference"] = x
+        return x + x
+
+    check_function("double", student, reference, [(x,)])
+    assert seen["student"] is not x and seen["reference"] is not x
+    assert seen["student"] is not seen["reference"]
+    assert not seen["student"].flags.writeable
+
+
+def test_an_in_place_function_is_reported_not_passed():
+    # relu written in place: on shared arrays the reference would see the already-rectified z
+    # and agree with it; on read-only copies the write raises and is reported.
+    def relu(z):
+        z[z < 0] = 0
+        return z
+
+    z = np.array([-1.0, 2.0])
+    with pytest.raises(
+        ExerciseError,
+        match=r"^'relu' changed its argument 'z' in place; work on a copy \(z = z.copy\(\)\) "
+        "or build a new array.$",
+    ):
+        check_function("relu", relu, lambda z: np.maximum(z, 0.0), [(z,)])
+    np.testing.assert_array_equal(z, [-1.0, 2.0])  # the test case itself is untouched
+
+
+def test_an_in_place_update_names_the_argument_it_changed():
+    def shifted(x, w):
+        w += 1.0  # NumPy: "output array is read-only"
+        return x @ w
+
+    with pytest.raises(ExerciseError, match=r"^'shifted' changed its argument 'w' in place"):
+        check_function("shifted", shifted, lambda x, w: x @ (w + 1), [(np.ones(2), np.ones(2))])
+
+
+# --- Tuple results -----------------------------------------------------------------------------
+
+
+def _forward(x):
+    """A layer-like reference: (out, cache), the items of different shapes."""
+    return 2 * x, x.sum()
+
+
+def test_tuple_results_are_compared_item_by_item(capsys):
+    cases = [(np.array([1.0, 2.0]),)]
+    check_function("forward", lambda x: (x + x, float(np.sum(x))), _forward, cases)
+    assert capsys.readouterr().out == "✓ forward is correct on all 1 test inputs.\n"
+    with pytest.raises(ExerciseError, match=r"^'forward\(\[1. 2.\]\)\[1\]' is 4., which is not"):
+        check_function("forward", lambda x: (x + x, x.sum() + 1), _forward, cases)
+    with pytest.raises(
+        ExerciseError, match=r"'forward\(\[1. 2.\]\)\[1\]' should be a single number; yours has"
+    ):
+        check_function("forward", lambda x: (x + x, x), _forward, cases)
+
+
+@pytest.mark.parametrize(
+    ("student", "returned"),
+    [
+        (lambda x: 2 * x, "one"),
+        (lambda x: (2 * x,), "1"),
+        (lambda x: (2 * x, x.sum(), x), "3"),
+    ],
+)
+def test_a_wrong_number_of_results_is_reported(student, returned):
+    with pytest.raises(
+        ExerciseError,
+        match=rf"should return 2 results \(`return a, b, …`\); yours returned {returned}\.",
+    ):
+        check_function("forward", student, _forward, [(np.array([1.0, 2.0]),)])
+
+
+def test_a_list_of_gradients_is_compared_item_by_item():
+    def backward(x):  # (dX, grads) with grads a list aligned with params
+        return x, [np.ones((2, 3)), np.zeros(3)]
+
+    check_function("backward", backward, backward, [(np.array([1.0]),)])
+    with pytest.raises(ExerciseError, match=r"'backward\(\[1.\]\)\[1\]\[0\]' should be an array"):
+        check_function(
+            "backward", lambda x: (x, [np.ones((3, 2)), np.zeros(3)]), backward, [(np.ones(1),)]
+        )
+
+
+# --- Shape hints that fit the answer -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("got", "want", "hint"),
+    [
+        ((2, 3), (3, 2), "looks transposed: rows and columns swapped"),
+        ((2,), (), "should be a single number; yours has shape \\(2,\\)"),
+        ((1,), (), "holding one number"),
+        ((), (3,), "should be an array of shape \\(3,\\); yours has shape \\(\\)"),
+        ((4, 1), (4,), "extra axis of length 1"),
+        ((4, 4), (4,), "2-D where 1-D is expected"),
+        ((3,), (4, 3), "first axis \\(one row per sample\\) is missing"),
+        ((3,), (4,), "Check its length"),
+        ((5, 2), (4, 2), "number of rows differs"),
+        ((4, 3), (4, 2), "number of columns differs"),
+    ],
+)
+def test_shape_hints_fit_the_answer(got, want, hint):
+    with pytest.raises(ExerciseError, match=hint) as raised:
+        check_value("A", np.full(got, 0.5), np.full(want, 0.123456))
+    message = str(raised.value)
+    assert "samples and which the neurons" not in message  # the old one-size-fits-all hint
+    assert "0.123" not in message  # the answer is not given away
+
+
+def test_the_caller_can_word_the_shape_hint():
+    with pytest.raises(ExerciseError, match=r"yours has shape \(2,\)\. One row per XOR input\.$"):
+        check_value("A", [1.0, 2.0], np.ones((4, 1)), shape_hint="One row per XOR input.")
+    with pytest.raises(ExerciseError, match=r"\(1,\)\. Return the number itself\.$"):
+        check_function(
+            "f", lambda x: np.ones(1), np.sum, [(1.0,)], shape_hint="Return the number itself."
+        )
+
+
+# --- Kinds of numbers --------------------------------------------------------------------------
+
+
+def test_booleans_count_as_numbers(capsys):
+    check_value("fires", np.array([True, False]), [1.0, 0.0])
+    check_value("fires", [1.0, 0.0], np.array([True, False]))
+    assert capsys.readouterr().out.count("✓ fires (shape (2,)) is correct.") == 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (np.array([1 + 0j, 2]), "'A' holds complex numbers where real ones are expected"),
+        (np.array([1.0, None]), "'A' is an array of Python objects, not of numbers"),
+        ([[1.0, 2.0], [3.0]], "'A' has rows of different lengths"),
+    ],
+)
+def test_complex_object_and_ragged_answers_are_named(answer, message):
+    with pytest.raises(ExerciseError, match=message):
+        check_value("A", answer, [1.0, 2.0])
+
+
+def test_notebook_01_lines_stay_the_same(capsys):
+    # As notebook 01's exercise 2 calls it (its committed output must not change).
+    def bipolar_neuron(x, w, b):
+        return 2 / (1 + np.exp(-(x @ w + b))) - 1
+
+    def reference(x, w, b):
+        return np.tanh((x @ w + b) / 2)
+
+    cases = [
+        (np.array([0.3, 0.5, 0.8, 0.6]), np.array([-0.21, 0.53, 0.31, 0.82]), 0.25),
+        (np.array([1.0, -2.0]), np.array([0.5, 0.5]), 0.0),
+        (np.random.default_rng(41).normal(size=(4, 3)), np.array([0.2, -0.4, 1.0]), -0.3),
+    ]
+    check_function("bipolar_neuron", bipolar_neuron, reference, cases, hint="Use x @ w + b.")
+    check_value("z_ex1", -0.1, -0.1, hint="Multiply input by weight.")
+    assert capsys.readouterr().out == (
+        "✓ bipolar_neuron is correct on all 3 test inputs.\n✓ z_ex1 = -0.1 is correct.\n"
+    )
+
+
+def test_check_number_returns_the_number_or_says_what_is_wrong():
+    assert checks.check_number("b", -1.5) == -1.5
+    assert checks.check_number("b", np.float32(2.0)) == 2.0
+    with pytest.raises(checks.ExerciseError, match="'b' has no answer yet"):
+        checks.check_number("b", None)
+    with pytest.raises(
+        checks.ExerciseError, match=r"'b' should be a single number; yours has shape \(1,\)"
+    ):
+        checks.check_number("b", np.array([-1.5]))
+
+
+def test_nnlab_switched_off_fails_answers_that_call_nnlab_and_restores_it():
+    from nnlab import activations, neurons
+    from nnlab.neurons import neuron
+
+    def by_hand(x, w, b):
+        return np.tanh((x @ w + b) / 2)
+
+    def calls_nnlab(x, w, b):
+        return neurons.neuron(x, w, b, activation="bipolar_sigmoid")
+
+    def imports_by_name(x, w, b):
+        return neuron(x, w, b, activation="bipolar_sigmoid")
+
+    def calls_activation(x, w, b):
+        return activations.bipolar_sigmoid(x @ w + b)
+
+    cases = [(np.array([0.3, 0.5]), np.array([1.0, -1.0]), 0.25)]
+    with checks.nnlab_switched_off():
+        checks.check_function("f", by_hand, by_hand, cases)
+        for cheat in (calls_nnlab, imports_by_name, calls_activation):
+            with pytest.raises(checks.ExerciseError, match="nnlab's functions are switched off"):
+                checks.check_function("f", cheat, by_hand, cases)
+    assert neurons.neuron([1.0], [2.0], 0.0, activation="linear") == 2.0  # restored
+    checks.check_function("f", calls_nnlab, by_hand, cases)
+
+
+def test_without_nnlab_lets_the_reference_use_nnlab_but_not_the_answer():
+    from nnlab import neurons
+
+    def reference(x, w, b):
+        return neurons.neuron(x, w, b, activation="bipolar_sigmoid")
+
+    def by_hand(x, w, b):
+        return 2 / (1 + np.exp(-(x @ w + b))) - 1
+
+    def calls_the_reference(x, w, b):
+        return reference(x, w, b)
+
+    cases = [(np.array([0.3, 0.5]), np.array([1.0, -1.0]), 0.25)]
+    check_function("f", by_hand, reference, cases, without_nnlab=True)
+    with pytest.raises(ExerciseError, match="nnlab's functions are switched off"):
+        check_function("f", calls_the_reference, reference, cases, without_nnlab=True)
+
+
+def test_a_tuple_where_one_result_is_expected_is_named():
+    with pytest.raises(
+        ExerciseError, match=r"returned 2 values \(a tuple\); it should return only"
+    ):
+        check_function("f", lambda x: (x, 2 * x), lambda x: 2 * x, [(np.array([1.0, 2.0]),)])

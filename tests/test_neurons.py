@@ -3,7 +3,7 @@ inputs, and the input errors students will meet."""
 
 import numpy as np
 import pytest
-from conftest import TIGHT, read_only
+from conftest import TIGHT, assert_inputs_unchanged
 
 from nnlab.activations import ACTIVATIONS
 from nnlab.neurons import layer_forward, neuron, weighted_sum
@@ -34,6 +34,7 @@ def test_pyq9_bias_as_a_weight_on_input_one():
     assert round(neuron(x, w, b * w_b, activation="bipolar_sigmoid"), 4) == 0.5342
 
 
+@pytest.mark.tf
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_neuron_matches_a_keras_dense_unit(activation, rng):
     X = rng.normal(size=(16, 4))
@@ -43,6 +44,7 @@ def test_neuron_matches_a_keras_dense_unit(activation, rng):
     np.testing.assert_allclose(ours, theirs, **TIGHT)
 
 
+@pytest.mark.tf
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_layer_matches_keras_dense(activation, rng):
     X = rng.normal(size=(10, 5))
@@ -71,11 +73,18 @@ def test_batch_rows_equal_single_samples(rng):
 
 
 def test_inputs_are_never_modified(rng):
-    X, W, b, w = read_only(
-        rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=3)
-    )
-    layer_forward(X, W, b, "relu")
-    neuron(X, w, 0.1, "sigmoid")  # a write would raise on these read-only arrays
+    X, W, b, w = (rng.normal(size=shape) for shape in [(4, 3), (3, 2), 2, 3])
+    assert_inputs_unchanged(lambda X, W, b: layer_forward(X, W, b, "relu"), X, W, b)
+    assert_inputs_unchanged(lambda X, w: neuron(X, w, 0.1, "sigmoid"), X, w)
+
+
+def test_the_notes_activation_names_work_in_a_neuron():
+    # PYQ 2 again, with the notes' name for the sigmoid: σ(−1.25) ≈ 0.2227
+    x, w = [1, 2, 1], [0.5, -1, 0.25]
+    assert neuron(x, w, activation="binary_sigmoid") == neuron(x, w, activation="sigmoid")
+    assert round(neuron(x, w, activation="logistic"), 4) == 0.2227
+    # step fires at z ≥ 0: z = −1.25 stays silent, a threshold alias gives the same
+    assert neuron(x, w, activation="threshold") == 0.0
 
 
 @pytest.mark.parametrize(

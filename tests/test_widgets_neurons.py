@@ -1,5 +1,6 @@
 """The neuron playground: every control moves what is drawn, the numbers come from
-nnlab.neurons, and the text form (what nbval compares) is short and deterministic."""
+nnlab.neurons, the operating point stays on the plot, and the text form (what nbval compares)
+is the one notebook 01 shows. What every widget must do is in test_widgets.py."""
 
 import numpy as np
 import pytest
@@ -69,7 +70,43 @@ def test_unknown_control_and_bad_construction_are_explained(playground):
         make_neuron_playground(activation="tahn")
 
 
+def test_the_notes_names_for_an_activation_start_its_menu_entry():
+    assert make_neuron_playground(activation="logistic").controls["activation"].value == "sigmoid"
+
+
 def test_any_number_of_inputs():
     p = make_neuron_playground(x=(1, 2, 1), w=(0.5, -1, 0.25), b=0.0)  # PYQ 2
     assert set(p.controls) == {"x1", "x2", "x3", "w1", "w2", "w3", "b", "activation"}
     assert repr(p) == "NeuronPlayground(z=-1.2500, y=0.2227, activation='sigmoid')"
+
+
+def test_values_outside_a_slider_are_refused_not_clamped(playground):
+    with pytest.raises(
+        ValueError, match=r"^'x' must be within \[-2, 2\] \(the slider's range\); got 3\.$"
+    ):
+        make_neuron_playground(x=(3, 0, 0))
+    with pytest.raises(
+        ValueError, match=r"^'b' must be within \[-3, 3\] \(the slider's range\); got -4\.$"
+    ):
+        make_neuron_playground(b=-4)
+    with pytest.raises(
+        ValueError, match=r"^'x1' must be within \[-2, 2\] \(the slider's range\); got 5\.$"
+    ):
+        playground.update(x1=5)
+    assert playground.controls["x1"].value == 0.8 and playground.z == pytest.approx(0.41)
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("sign", [1, -1])
+def test_the_operating_point_stays_on_the_plot(activation, sign):
+    # The largest |z| the sliders allow: z = 3·(2·2) + 3 = 15 (or −15).
+    p = make_neuron_playground(x=(2, 2, 2), w=(2 * sign,) * 3, b=3 * sign, activation=activation)
+    assert p.z == pytest.approx(15 * sign)
+    (z,), (y,) = p.plot.point.get_data()
+    assert (z, y) == (p.z, pytest.approx(p.y))  # drawn where it is, not clipped to an edge
+    (z_low, z_high), (y_low, y_high) = p.plot.ax.get_xlim(), p.plot.ax.get_ylim()
+    assert z_low < z < z_high and y_low < y < y_high
+    assert z_low == -z_high  # widened symmetrically
+    p.update(w1=0.0, w2=0.0, w3=0.0, b=0.5)  # back near 0: the usual view returns
+    assert p.plot.ax.get_xlim() == (-6.0, 6.0)
+    assert p.plot.point.get_data()[0][0] == pytest.approx(0.5)
