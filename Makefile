@@ -22,11 +22,16 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 unexport MPLBACKEND
 
-.PHONY: lab print-lab-cmd test lint notebooks student bench clean help
+# pytest workers: both cores by default (each notebook's cells stay together on one worker).
+JOBS ?= auto
+PYTEST = $(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+
+.PHONY: lab print-lab-cmd test quick lint notebooks student bench clean help
 
 help:
 	@echo "make lab    open the course in JupyterLab (http://127.0.0.1:$(LAB_PORT), token printed below)"
 	@echo "make test   lint, unit and widget tests, doctests, strict nbval of every notebook, browser test"
+	@echo "make quick  everyday check: lint, unit, widget and doctests (no notebooks, browser or network)"
 	@echo "make notebooks  re-execute every notebook in place (after changing nnlab or a notebook)"
 	@echo "make student    build student versions of the notebooks into build/student (nbgrader)"
 	@echo "make bench      print the performance targets' measurements"
@@ -57,10 +62,13 @@ lint: $(READY)
 	$(BIN)/ruff format --check .
 
 test: lint
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+quick: lint
+	$(PYTEST) nnlab tests -m "not notebooks and not browser and not network"
 
 notebooks: $(READY)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/python tools/run_notebooks.py
 
 student: $(READY)
 	$(BIN)/python -m nnlab.homework notebooks build/student

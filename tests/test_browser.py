@@ -410,8 +410,8 @@ def check_neuron_playground(page):
     screenshot_notebook(page, ARTIFACTS / "01_neurons-slider-moved.png")
 
 
-# Widget checks by notebook; add an entry when a notebook gets a widget worth driving.
-WIDGET_CHECKS = {"01_neurons.ipynb": check_neuron_playground}
+# How each registered widget (nnlab.widgets.WIDGETS) is driven, and the notebook that shows it.
+WIDGET_CHECKS = {"neuron_playground": ("01_neurons.ipynb", check_neuron_playground)}
 
 
 # --- Tests -------------------------------------------------------------------------------------
@@ -465,10 +465,15 @@ def test_notebook_runs_in_jupyterlab_with_working_widgets(page, lab, source):
         f"widgets not rendered: {'; '.join(missing)}. Is jupyterlab_widgets installed next to "
         "JupyterLab, in the version that matches ipywidgets (see constraints.txt)?"
     )
-    if source.name in WIDGET_CHECKS:
-        WIDGET_CHECKS[source.name](page)
+    for notebook_name, check in WIDGET_CHECKS.values():
+        if notebook_name == source.name:
+            check(page)
 
 
-def test_every_widget_check_has_its_notebook():
+def test_every_registered_widget_is_driven_in_its_notebook():
+    from nnlab.widgets import WIDGETS
+
+    assert set(WIDGET_CHECKS) == set(WIDGETS), "add a browser check for each registered widget"
     names = {path.name for path in NOTEBOOKS}
-    assert set(WIDGET_CHECKS) <= names, f"no notebook for {set(WIDGET_CHECKS) - names}"
+    missing = {nb for nb, _ in WIDGET_CHECKS.values()} - names
+    assert not missing, f"no notebook {missing}"

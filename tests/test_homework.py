@@ -1,9 +1,11 @@
 """Homework (nnlab.homework, every notebook with exercises): the student version made with
-nbgrader shows no solution, no hidden test and no literal answer in a visible test; every graded
-cell fails on the stubs and passes on the instructor's solutions.
+nbgrader shows no solution, no hidden test and no literal answer in a visible test, and every
+graded cell fails on the stubs with feedback (an nnlab.checks message), never a NameError.
 
-Each notebook is executed once per version (module-scoped fixtures), in a fresh ``python3``
-kernel, from a copy of ``notebooks/`` so relative paths work and nothing is written to the tree.
+That the solutions pass is nbval's job: it runs the instructor version, hidden tests included,
+and fails on any error. So the instructor version is not executed here, and of the student
+version only what its graded cells need runs (the setup cell and the exercise cells), once per
+notebook (module-scoped fixture), in a fresh ``python3`` kernel, in a copy of ``notebooks/``.
 """
 
 import ast
@@ -133,14 +135,21 @@ def versions(request):
     return instructor, student_version(instructor, request.param.name)
 
 
-@pytest.fixture(scope="module")
-def executed_instructor(versions, workdir):
-    return execute(versions[0], workdir)
+def setup_and_exercises(nb):
+    """A copy of ``nb`` with only its setup cell (the first code cell) and its nbgrader cells."""
+    first_code = next(i for i, cell in enumerate(nb.cells) if cell.cell_type == "code")
+    short = copy.deepcopy(nb)
+    short.cells = [
+        cell
+        for i, cell in enumerate(nb.cells)
+        if i == first_code or (cell.cell_type == "code" and "nbgrader" in cell.metadata)
+    ]
+    return short
 
 
 @pytest.fixture(scope="module")
 def executed_student(versions, workdir):
-    return execute(versions[1], workdir)
+    return execute(setup_and_exercises(versions[1]), workdir)
 
 
 def test_each_solution_is_followed_by_a_graded_cell_and_grade_ids_are_unique(versions):
@@ -193,14 +202,48 @@ def test_visible_tests_do_not_spell_out_literal_answers(versions):
     assert leaks == [], "answers readable in the student's graded cells (hide or compute them)"
 
 
-def test_every_graded_cell_fails_on_the_student_version(executed_student):
-    passing = [gid for gid, error in grade_cell_errors(executed_student).items() if error is None]
+@pytest.mark.notebooks
+def test_every_graded_cell_fails_on_the_student_version_with_feedback(executed_student):
+    errors = grade_cell_errors(executed_student)
+    assert errors, "no graded cells found"
+    passing = [gid for gid, error in errors.items() if error is None]
     assert passing == [], "these graded cells pass without any answer"
+    unhelpful = {
+        gid: error
+        for gid, error in errors.items()
+        if error and not error.startswith(("ExerciseError: ", "NotImplementedError"))
+    }
+    assert unhelpful == {}, "a stub must get an nnlab.checks message, not a crash"
 
 
-def test_every_graded_cell_passes_on_the_instructor_version(executed_instructor):
-    errors = {gid: error for gid, error in grade_cell_errors(executed_instructor).items() if error}
-    assert errors == {}
+def assigned_names(source):
+    """Names a piece of code assigns at its top level (`z = …`, `a, b = …`)."""
+    try:
+        tree = ast.parse(textwrap.dedent(source))
+    except SyntaxError:
+        return set()
+    return {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in ast.walk(node)
+        if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store)
+    }
+
+
+def test_each_exercise_stub_defines_the_names_its_solution_assigns(versions):
+    """`answer = None` above `### BEGIN SOLUTION`, so an unanswered exercise's test cell gives
+    feedback instead of a NameError."""
+    instructor, student = versions
+    missing = {}
+    for original, stub in zip(instructor.cells, student.cells):
+        top_level = re.search(r"^### BEGIN SOLUTION", original.source, re.MULTILINE)
+        if flag(original, "solution") and original.cell_type == "code" and top_level:
+            region = "\n".join(line for inside, line in region_lines(original) if inside)
+            names = assigned_names(region) - assigned_names(stub.source)
+            if names:
+                missing[original.metadata.nbgrader.grade_id] = sorted(names)
+    assert missing == {}, "define these as None above '### BEGIN SOLUTION'"
 
 
 # --- nnlab.homework on a tiny notebook ----------------------------------------------------
@@ -216,7 +259,7 @@ def nbgrader_meta(grade_id, *, grade=False, solution=False, points=None):
 
 def tiny_notebook():
     """Two exercises the way the course writes them: a value and a function."""
-    solution_1 = "x = 0.5\n### BEGIN SOLUTION\nz_ex1 = 2 * x + 0.25\n### END SOLUTION"
+    solution_1 = "x = 0.5\nz_ex1 = None\n### BEGIN SOLUTION\nz_ex1 = 2 * x + 0.25\n### END SOLUTION"
     test_1 = (
         "checks.check_value('z_ex1', z_ex1, 1.25)\n"
         "### BEGIN HIDDEN TESTS\nassert abs(z_ex1 - 1.25) < 1e-12\n### END HIDDEN TESTS"
@@ -245,7 +288,7 @@ def test_student_version_stubs_solutions_and_removes_hidden_tests():
     student = student_version(instructor, "tiny.ipynb")
     assert instructor == before
     sources = [cell.source for cell in student.cells]
-    assert sources[2] == "x = 0.5\n# YOUR CODE HERE\nraise NotImplementedError()"
+    assert sources[2] == "x = 0.5\nz_ex1 = None\n# YOUR CODE HERE\nraise NotImplementedError()"
     assert sources[3] == "checks.check_value('z_ex1', z_ex1, 1.25)"
     assert sources[4] == "def double(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
     assert (student.cells[2].outputs, student.cells[2].execution_count) == ([], None)
@@ -253,12 +296,13 @@ def test_student_version_stubs_solutions_and_removes_hidden_tests():
     assert student.cells[3].metadata.editable is False  # nbgrader locks graded cells
 
 
+@pytest.mark.notebooks
 def test_tiny_notebook_graded_cells_pass_on_solutions_and_fail_on_stubs(tmp_path):
     instructor = tiny_notebook()
     passed = grade_cell_errors(execute(instructor, tmp_path))
     failed = grade_cell_errors(execute(student_version(instructor, "tiny.ipynb"), tmp_path))
     assert passed == {"ex1-test": None, "ex2-test": None}
-    assert failed["ex1-test"] == "NameError: name 'z_ex1' is not defined"
+    assert failed["ex1-test"].startswith("ExerciseError: 'z_ex1' has no answer yet")
     assert failed["ex2-test"].startswith("ExerciseError: 'double' is not written yet")
 
 

@@ -1,0 +1,70 @@
+"""Execute course notebooks in place, keeping only what the code computes (`make notebooks`).
+
+    .venv/bin/python tools/run_notebooks.py [NOTEBOOK ...]    (default: notebooks/*.ipynb)
+
+Each notebook runs top to bottom in a fresh kernel, in its own folder, with the environment
+`make` gives kernels (quiet TensorFlow, no MPLBACKEND). Then everything that changes from run to
+run without the code changing is left out, so re-running on a clean checkout leaves `git status`
+clean:
+
+- cell timings (`metadata.execution`) and saved widget state (`metadata.widgets`): not recorded;
+- the widget-view part of a widget's output, which names a random model id: dropped; the
+  output keeps its text form and, for nnlab's widgets, a PNG of the widget's first state, which
+  is what a reader without a kernel (GitHub, a fresh JupyterLab tab) sees;
+- the interpreter's patch version in `metadata.language_info`: dropped.
+
+`clean(nb)` is what tests/test_notebook_files.py holds every committed notebook to.
+"""
+
+import os
+import pathlib
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def kernel_env():
+    env = {name: value for name, value in os.environ.items() if name != "MPLBACKEND"}
+    env.update(TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
+    return env
+
+
+def clean(nb):
+    """Drop from ``nb`` (in place) what differs between two runs of the same code; return it."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata.get("language_info", {}).pop("version", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
+    return nb
+
+
+def run(path, timeout=300):
+    """Execute the notebook at ``path`` and write it back, cleaned."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        store_widget_state=False,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute(env=kernel_env())
+    nbformat.write(clean(nb), path)
+
+
+def main(argv):
+    paths = [pathlib.Path(p) for p in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    for path in paths:
+        print(f"executing {path} …", flush=True)
+        run(path)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
