@@ -1,4 +1,4 @@
-"""Shared fixtures, tolerances and markers for nnlab's tests (the oracles live in oracles.py)."""
+"""Shared fixtures and tolerances for nnlab's tests (the oracles live in oracles.py)."""
 
 import os
 
@@ -13,10 +13,6 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 TIGHT = {"rtol": 1e-12, "atol": 1e-14}
 # Finite differences carry truncation error ~h² ≈ 1e-12 and cancellation ~eps/h ≈ 1e-10.
 FINITE_DIFFERENCE = {"rtol": 1e-6, "atol": 1e-8}
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "tf: needs TensorFlow, the reference oracle")
 
 
 @pytest.fixture

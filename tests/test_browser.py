@@ -17,7 +17,8 @@ JupyterLab serves a copy of ``notebooks/`` with the outputs cleared (its autosav
 the committed notebooks; every output on the page comes from this run), and keeps its settings
 and workspaces in the same temporary folder. One server and one browser serve all notebooks; each
 notebook gets a fresh page, and its kernel is shut down afterwards. Screenshots go to
-``test-artifacts/browser/``.
+``test-artifacts/browser/``: the window after each run, each driven widget after its control
+moved, and the whole notebook when a test fails.
 
 Needs Chromium (Debian/Ubuntu: ``sudo apt-get install chromium``). Without it the tests skip,
 unless ``NNLAB_REQUIRE_BROWSER=1`` (CI), which turns the skip into a failure.
@@ -341,7 +342,9 @@ def save_notebook(page, path):
 
 
 def screenshot_notebook(page, path):
-    """Screenshot the whole notebook: grow the window until nothing scrolls, then shoot."""
+    """Screenshot the whole notebook: grow the window until nothing scrolls, then shoot.
+
+    Slow for a long notebook (~20 s), so taken only when a test fails."""
     scroller = page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer").first
     extra = scroller.evaluate("el => el.scrollHeight - el.clientHeight") if scroller.count() else 0
     size = page.viewport_size
@@ -407,7 +410,7 @@ def check_neuron_playground(page):
     assert re.search(rf"z = (.*\D)?{re.escape(new_value)}×", readout.inner_text()), (
         f"the readout {readout.inner_text()!r} does not use the slider's value {new_value}"
     )
-    screenshot_notebook(page, ARTIFACTS / "01_neurons-slider-moved.png")
+    box.screenshot(path=ARTIFACTS / "01_neurons-slider-moved.png")
 
 
 # How each registered widget (nnlab.widgets.WIDGETS) is driven, and the notebook that shows it.
@@ -438,8 +441,10 @@ def test_notebook_runs_in_jupyterlab_with_working_widgets(page, lab, source):
         run_all_cells(page, must_run, may_fail)
         displayed = widget_outputs(save_notebook(page, path))
         wait_until(page, WIDGETS_RENDERED_JS, displayed, WIDGET_TIMEOUT)
-    finally:
-        screenshot_notebook(page, ARTIFACTS / f"{source.stem}.png")
+    except BaseException:
+        screenshot_notebook(page, ARTIFACTS / f"{source.stem}.png")  # the whole notebook: ~20 s
+        raise
+    page.screenshot(path=ARTIFACTS / f"{source.stem}.png")  # what the window shows: instant
 
     cells = page.evaluate(CELL_STATES_JS)
     errors = [
