@@ -1,32 +1,28 @@
 """Execution time of each notebook, top to bottom in a fresh kernel as nbval runs it
 (target ≤ 20 s each, ≤ 120 s for the suite)."""
 
-import os
 import pathlib
+import sys
 import time
 
 import nbformat
-from nbclient import NotebookClient
 
-NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from run_notebooks import execute  # noqa: E402
 
 
 def time_notebook(path):
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook, kernel_name="python3", timeout=600, resources={"metadata": {"path": path.parent}}
-    )
     start = time.perf_counter()
-    client.execute()
+    execute(notebook, path.parent, timeout=600)
     return time.perf_counter() - start
 
 
 def main():
-    os.environ.pop("MPLBACKEND", None)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     total = 0.0
-    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         seconds = time_notebook(path)
         total += seconds
         verdict = "ok" if seconds <= 20 else "MISSED"

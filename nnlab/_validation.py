@@ -218,6 +218,22 @@ def check_scalar(
     return int(value) if integer else float(value)
 
 
+def check_in_range(value, name, low, high):
+    """Return ``value`` if low ≤ value ≤ high (a widget slider's range), else raise a ValueError.
+
+    >>> check_in_range(3, "x", -2.0, 2.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: 'x' must be within [-2, 2] (the slider's range); got 3.
+    """
+    number = float(as_float_array(value, name, ndim=0))
+    if not low <= number <= high:
+        raise ValueError(
+            f"'{name}' must be within [{low:g}, {high:g}] (the slider's range); got {number:g}."
+        )
+    return value
+
+
 def as_rng(rng):
     """A ``numpy.random.Generator`` from None (fresh entropy), an int seed, or a Generator.
 

@@ -1,9 +1,14 @@
 """Shared fixtures and tolerances for nnlab's tests (the oracles live in oracles.py)."""
 
 import os
+import pathlib
+import sys
 
 import numpy as np
 import pytest
+
+# The project's scripts (tools/: pins, check_python, run_notebooks) are importable in tests.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
 
 # Set before anything imports TensorFlow, so its start-up stays quiet in the test log too.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -10,7 +10,6 @@ notebook (module-scoped fixture), in a fresh ``python3`` kernel, in a copy of ``
 
 import ast
 import copy
-import os
 import re
 import shutil
 import textwrap
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+import run_notebooks
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nnlab.homework import HomeworkError, main, student_version
@@ -27,8 +26,6 @@ NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 REGIONS = [("BEGIN SOLUTION", "END SOLUTION"), ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")]
 SHORT = 6  # stripped lines shorter than this (`pass`, `else:`, `)`) are too common to compare
-KERNEL_ENV = {name: value for name, value in os.environ.items() if name != "MPLBACKEND"}
-KERNEL_ENV.update(TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
 
 
 def flag(cell, name):
@@ -107,14 +104,7 @@ def grade_cell_errors(nb):
 
 def execute(nb, cwd):
     """A copy of ``nb`` run top to bottom in a fresh python3 kernel in ``cwd``, past errors."""
-    client = NotebookClient(
-        copy.deepcopy(nb),
-        timeout=120,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(cwd)}},
-    )
-    return client.execute(env=KERNEL_ENV)
+    return run_notebooks.execute(copy.deepcopy(nb), cwd, allow_errors=True, timeout=120)
 
 
 # --- Every course notebook -----------------------------------------------------------------

@@ -8,15 +8,12 @@ interpreter patch version.
 
 import copy
 import pathlib
-import sys
 
 import nbformat
 import pytest
+from run_notebooks import WIDGET_VIEW, clean
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-from run_notebooks import WIDGET_VIEW, clean  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

@@ -10,14 +10,12 @@ import shutil
 import subprocess
 import sys
 
+import check_python
+import pins
 import pytest
+from packaging.requirements import Requirement
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-import check_python  # noqa: E402
-import pins  # noqa: E402
-from packaging.requirements import Requirement  # noqa: E402
 
 LINUX = ["manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "linux_x86_64"]
 

@@ -21,26 +21,10 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from nnlab._validation import as_float_array, check_choice
+from nnlab._validation import check_choice, check_in_range
 from nnlab.plotting import COURSE_STYLE
 
 DPI = 80
-
-
-def check_in_range(value, name, low, high):
-    """Return ``value`` if low ≤ value ≤ high (a slider's range), else raise a ValueError.
-
-    >>> check_in_range(3, "x", -2.0, 2.0)
-    Traceback (most recent call last):
-    ...
-    ValueError: 'x' must be within [-2, 2] (the slider's range); got 3.
-    """
-    number = float(as_float_array(value, name, ndim=0))
-    if not low <= number <= high:
-        raise ValueError(
-            f"'{name}' must be within [{low:g}, {high:g}] (the slider's range); got {number:g}."
-        )
-    return value
 
 
 def check_control_value(control, name, value):

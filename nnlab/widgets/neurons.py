@@ -63,13 +63,12 @@ class NeuronPlayground(PlotWidget):
         w = [values[f"w{i}"] for i in inputs]
         b, activation = values["b"], values["activation"]
         self.z = weighted_sum(x, w, b)
-        self.y = get_activation(activation).function(self.z)
+        self.y = self.plot.update(name=activation, z=self.z)  # y = f(z), as the plot marks it
         terms = " + ".join(f"{xi:g}×{_signed(wi)}" for xi, wi in zip(x, w))
         self.readout.value = (
             f"<code>z = {terms} + {_signed(b)} = {self.z:.4f}</code><br>"
             f"<code>y = {activation}({self.z:.4f}) = <b>{self.y:.4f}</b></code>"
         )
-        self.plot.update(name=activation, z=self.z)
 
     def __repr__(self):
         activation = self.controls["activation"].value
