@@ -110,3 +110,14 @@ def test_the_operating_point_stays_on_the_plot(activation, sign):
     p.update(w1=0.0, w2=0.0, w3=0.0, b=0.5)  # back near 0: the usual view returns
     assert p.plot.ax.get_xlim() == (-6.0, 6.0)
     assert p.plot.point.get_data()[0][0] == pytest.approx(0.5)
+
+
+def test_slider_values_count_as_their_readout_shows_them(playground):
+    # A browser sends the slider position -0.16 as -0.16000000000000014; unrounded, z would be
+    # -1e-16 and the step would not fire at the threshold the notebook names (z = 0 at b = -0.16).
+    playground.update(activation="step")
+    playground.controls["b"].value = -0.16000000000000014
+    assert playground.values()["b"] == -0.16
+    assert playground.y == 1.0 and "+ (-0.16) =" in playground.readout.value
+    playground.controls["b"].value = -0.17
+    assert playground.y == 0.0

@@ -35,6 +35,13 @@ def check_control_value(control, name, value):
         check_in_range(value, name, control.min, control.max)
 
 
+def _as_shown(control):
+    """A control's value; for a FloatSlider, rounded to the decimals of its step."""
+    if isinstance(control, widgets.FloatSlider) and control.step:
+        return round(control.value, max(0, -int(np.floor(np.log10(control.step)))))
+    return control.value
+
+
 def slider(description, value, low, high, *, name):
     """A FloatSlider on [low, high] starting at ``value``; ``name`` is the parameter that
     supplied ``value``, used if it is out of range."""
@@ -101,8 +108,9 @@ class PlotWidget(widgets.VBox):
         self._refresh()
 
     def values(self):
-        """The controls' current values by name."""
-        return {name: control.value for name, control in self.controls.items()}
+        """The controls' current values by name, each slider's rounded to its step as its readout
+        shows it (a browser sends the slider position −0.16 as −0.16000000000000014)."""
+        return {name: _as_shown(control) for name, control in self.controls.items()}
 
     @contextlib.contextmanager
     def hold(self):
