@@ -20,15 +20,21 @@ from types import MappingProxyType
 
 import numpy as np
 
-from nnlab._validation import as_float_array, check_choice, check_same_shape, scalar_or_array
+from nnlab._validation import (
+    as_float_array,
+    check_choice,
+    check_same_shape,
+    check_scalar,
+    scalar_or_array,
+)
 
 
 def _elementwise(kernel):
     """The public form of ``kernel(z, **params)``: ``z`` validated once, a float for one number."""
 
     @functools.wraps(kernel)
-    def public(z, **params):
-        return scalar_or_array(kernel(as_float_array(z, "z", dtype=None), **params))
+    def public(z, *args, **params):
+        return scalar_or_array(kernel(as_float_array(z, "z", dtype=None), *args, **params))
 
     return public
 
@@ -152,6 +158,238 @@ def relu_derivative(z):
     return (z > 0).astype(z.dtype)
 
 
+@_elementwise
+def hard_tanh(z):
+    """Hard tanh, f(z) = min(max(z, −1), 1): tanh's cheap piecewise-linear twin. Output [−1, 1].
+
+    Typical use: hidden layers where tanh's exponentials cost too much (low-power devices).
+    Outside [−1, 1] it is flat, so no gradient flows there at all.
+
+    >>> hard_tanh([-3.0, 0.5, 2.0])
+    array([-1. ,  0.5,  1. ])
+    """
+    return np.clip(z, -1.0, 1.0)
+
+
+@_elementwise
+def hard_tanh_derivative(z):
+    """f'(z) = 1 for −1 ≤ z ≤ 1, else 0 (1 at the corners ±1, as TensorFlow's clip takes it)."""
+    return (np.abs(z) <= 1).astype(z.dtype)
+
+
+def _slope(value, name):
+    """A non-negative slope parameter (leaky_relu's negative_slope, elu's alpha), validated."""
+    return check_scalar(value, name, low=0)
+
+
+@_elementwise
+def leaky_relu(z, negative_slope=0.2):
+    """Leaky ReLU, f(z) = z if z > 0 else negative_slope·z. Output (−∞, ∞).
+
+    Typical use: hidden layers, where a small slope for z < 0 keeps "dead" ReLU units learning.
+    ``negative_slope`` defaults to 0.2, the default of the function
+    ``keras.activations.leaky_relu``; note that Keras' ``LeakyReLU`` *layer* defaults to 0.3.
+
+    >>> leaky_relu([-2.0, 3.0])
+    array([-0.4,  3. ])
+    """
+    slope = _slope(negative_slope, "negative_slope")
+    return np.where(z > 0, z, slope * z)
+
+
+@_elementwise
+def leaky_relu_derivative(z, negative_slope=0.2):
+    """f'(z) = 1 if z > 0 else negative_slope (negative_slope at 0, as TensorFlow takes it)."""
+    slope = _slope(negative_slope, "negative_slope")
+    return np.where(z > 0, 1.0, slope).astype(z.dtype)
+
+
+@_elementwise
+def elu(z, alpha=1.0):
+    """Exponential linear unit, f(z) = z if z > 0 else alpha·(e^z − 1). Output (−alpha, ∞).
+
+    Typical use: hidden layers; smooth for z < 0 and saturating at −alpha, so mean outputs
+    sit closer to zero than ReLU's.
+
+    Notes
+    -----
+    Computed with expm1 on min(z, 0): accurate near 0 and no overflow for huge z.
+
+    >>> round(elu(-1.0), 6)
+    -0.632121
+    """
+    alpha = _slope(alpha, "alpha")
+    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0)))
+
+
+@_elementwise
+def elu_derivative(z, alpha=1.0):
+    """f'(z) = 1 if z > 0 else alpha·e^z (alpha at 0, as TensorFlow takes it)."""
+    alpha = _slope(alpha, "alpha")
+    return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0))).astype(z.dtype)
+
+
+# SELU's constants (Klambauer et al., 2017): with them, layers keep mean 0 and variance 1.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+@_elementwise
+def selu(z):
+    """Scaled ELU, f(z) = scale·(z if z > 0 else alpha·(e^z − 1)). Output (−1.7581, ∞).
+
+    alpha ≈ 1.6733 and scale ≈ 1.0507 are fixed (``SELU_ALPHA``, ``SELU_SCALE``). Typical use:
+    deep plain stacks of Dense layers with LeCun-normal weights, which then normalise
+    themselves (Klambauer et al., 2017, "Self-Normalizing Neural Networks").
+
+    >>> round(selu(1.0), 6)
+    1.050701
+    """
+    return SELU_SCALE * np.where(z > 0, z, SELU_ALPHA * np.expm1(np.minimum(z, 0)))
+
+
+@_elementwise
+def selu_derivative(z):
+    """f'(z) = scale if z ≥ 0 else scale·alpha·e^z (scale at 0, as TensorFlow takes it)."""
+    slope = np.where(z < 0, SELU_ALPHA * np.exp(np.minimum(z, 0)), 1.0)
+    return (SELU_SCALE * slope).astype(z.dtype)
+
+
+@_elementwise
+def swish(z):
+    """Swish (SiLU), f(z) = z·σ(z). Output [−0.2785, ∞) (the minimum is at z ≈ −1.2785).
+
+    Typical use: hidden layers of deep networks (Ramachandran et al., 2017); smooth and, unlike
+    ReLU, slightly negative for z < 0, so units do not die.
+
+    >>> round(swish(1.0), 6)
+    0.731059
+    """
+    return z * _sigmoid(z)
+
+
+# min z·σ(z), at the z where its derivative σ(z)·(1 + z·(1 − σ(z))) is 0 (z ≈ −1.27846).
+SWISH_MINIMUM = -0.2784645427610738
+
+
+@_elementwise
+def swish_derivative(z):
+    """f'(z) = σ(z) + z·σ(z)·(1 − σ(z)) = σ(z)·(1 + z·(1 − σ(z)))."""
+    s = _sigmoid(z)
+    return s * (1 + z * (1 - s))
+
+
+@_elementwise
+def softplus(z):
+    """Softplus, f(z) = log(1 + e^z): a smooth ReLU. Output (0, ∞).
+
+    Typical use: where an output must be positive (a standard deviation, a rate).
+
+    Notes
+    -----
+    Computed as max(z, 0) + log(1 + e^−|z|): never overflows, exact for large |z|.
+
+    >>> round(softplus(0.0), 6)
+    0.693147
+    """
+    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+
+
+@_elementwise
+def softplus_derivative(z):
+    """f'(z) = σ(z): the derivative of softplus is the sigmoid."""
+    return _sigmoid(z)
+
+
+def _softmax_input(z, axis):
+    """``z`` as a float array of at least 1 dimension and ``axis`` as a valid axis of it."""
+    z = as_float_array(z, "z", dtype=None)
+    if z.ndim == 0:
+        raise ValueError(
+            "'z' must be an array of scores (softmax needs at least 2 to compare); got one number."
+        )
+    axis = check_scalar(axis, "axis", low=-z.ndim, high=z.ndim - 1, integer=True)
+    return z, axis
+
+
+def _softmax(z, axis):
+    """Softmax of a validated array: shifted by the maximum, so exp never overflows."""
+    e = np.exp(z - z.max(axis=axis, keepdims=True))  # largest entry → e^0 = 1
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def softmax(z, axis=-1):
+    """softmax(z)_i = e^(z_i) / Σ_j e^(z_j), along ``axis``. Each entry in (0, 1), summing to 1.
+
+    Typical use: the output layer of a multi-class classifier, turning one score (logit) per
+    class into probabilities. Not element-wise: each output depends on every score along
+    ``axis`` (each row of a batch, by default).
+
+    Parameters
+    ----------
+    z : array_like, at least 1-D, e.g. (n_samples, n_classes)
+    axis : int, default -1
+        The axis holding the classes.
+
+    Returns
+    -------
+    ndarray, the shape of ``z`` (float32 stays float32).
+
+    Notes
+    -----
+    Adding a constant to every score changes nothing, so the row maximum is subtracted first:
+    e^(z − max z) ≤ 1 never overflows, and scores of 1e4 work.
+
+    >>> softmax([1.0, 2.0, 3.0]).round(4)
+    array([0.09  , 0.2447, 0.6652])
+    """
+    z, axis = _softmax_input(z, axis)
+    return _softmax(z, axis)
+
+
+def softmax_derivative(z, axis=-1):
+    """The Jacobian ∂s_i/∂z_j = s_i·(δ_ij − s_j) of s = softmax(z), one k × k matrix per row.
+
+    Returns an array of shape ``(..., k, k)``: the axes of ``z`` other than ``axis`` (in order),
+    then i, then j. Each matrix is symmetric, and its rows sum to 0 (the outputs always sum to 1).
+    Backpropagation never builds it: see :func:`softmax_backward`.
+
+    >>> softmax_derivative([0.0, 0.0]).round(2)
+    array([[ 0.25, -0.25],
+           [-0.25,  0.25]])
+    """
+    z, axis = _softmax_input(z, axis)
+    s = np.moveaxis(_softmax(z, axis), axis, -1)  # (..., k)
+    return s[..., :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :])
+
+
+def softmax_backward(da, z, axis=-1):
+    """dL/dz = s ⊙ (da − Σ_j da_j·s_j): the Jacobian-vector product, without the k × k Jacobian.
+
+    Parameters
+    ----------
+    da : array_like, the shape of ``z``
+        dL/ds, the gradient arriving from the loss.
+    z : array_like
+        The scores the forward pass saw.
+
+    Notes
+    -----
+    The softmax + cross-entropy shortcut: with L = −Σ y_i·log s_i (one-hot y), da = −y/s and
+    this becomes dL/dz = s − y. Computing the loss from the scores ("from logits") gives
+    that directly, which is why frameworks fuse the two: simpler, and stable even when some
+    s_i rounds to 0.
+
+    >>> softmax_backward([0.0, -2.0], [0.0, 0.0])  # y = (0, 1), s = (0.5, 0.5): s − y
+    array([ 0.5, -0.5])
+    """
+    z, axis = _softmax_input(z, axis)
+    da = as_float_array(da, "da", dtype=None)
+    check_same_shape(z, da, "z", "da")
+    s = _softmax(z, axis)
+    return s * (da - (da * s).sum(axis=axis, keepdims=True))
+
+
 def _chain_rule(derivative):
     """backward(da, z) = da · f'(z): the chain rule for an element-wise f, one entry at a time."""
 
@@ -178,6 +416,9 @@ def _chain_rule(derivative):
 
 
 _RANGE_ENDS = ("()", "[)", "(]", "[]", "{}")
+# An input is "saturated" where |f'| is at most this fraction of its peak (Activation.saturated).
+SATURATION = 0.05
+_PEAK_GRID = np.linspace(-20.0, 20.0, 8001)  # f' peaks well inside it for every activation
 
 
 @dataclass(frozen=True)
@@ -201,11 +442,15 @@ class Activation:
         When ``keras`` is None: the hand-worked oracle the tests implement instead, in words
         ("z >= 0 cast to float"). A record has exactly one of the two.
     params : mapping
-        Default keyword parameters, ``function(z, **params)`` (read-only; empty for these six,
-        leaky_relu's ``negative_slope`` later).
+        Default keyword parameters, ``function(z, **params)`` (read-only): leaky_relu's
+        ``negative_slope``, elu's ``alpha``, softmax's ``axis``; empty for the others.
     backward : callable
         ``backward(da, z, **params)`` = dL/dz; by default ``da · f'(z)``. An activation that
         mixes entries (softmax) brings its Jacobian-vector product here instead.
+    elementwise : bool
+        True when each output depends on its own input only, so ``derivative`` has the shape
+        of ``z``. False for softmax, whose ``derivative`` is a Jacobian; menus that show one
+        neuron's curve list the element-wise activations only.
     """
 
     name: str
@@ -217,6 +462,7 @@ class Activation:
     oracle: str | None = None
     params: Mapping = field(default_factory=dict)
     backward: Callable | None = field(default=None, repr=False)
+    elementwise: bool = True
 
     def __post_init__(self):
         if (self.keras is None) == (self.oracle is None):
@@ -242,6 +488,24 @@ class Activation:
         ends = [_bound_text(x) for x in self.output_range]
         return f"{self.range_ends[0]}{ends[0]}, {ends[1]}{self.range_ends[1]}"
 
+    def saturated(self, z, **params):
+        """True where f is saturated: |f'(z)| ≤ ``SATURATION`` × the largest |f'| anywhere.
+
+        There the gradient that reaches the layer below has (nearly) vanished: sigmoid for
+        |z| ≳ 4.4, tanh for |z| ≳ 2.2, ReLU for z ≤ 0 (a "dead" input: f' is exactly 0), the
+        step everywhere. Linear and leaky ReLU never saturate. Element-wise activations only.
+
+        >>> ACTIVATIONS["sigmoid"].saturated([0.0, 4.0, 5.0, -5.0])
+        array([False, False,  True,  True])
+        """
+        if not self.elementwise:
+            raise ValueError(
+                f"'activation' must be element-wise to have saturated inputs; got {self.name!r}."
+            )
+        params = {**self.params, **params}
+        peak = np.abs(self.derivative(_PEAK_GRID, **params)).max()
+        return np.abs(self.derivative(z, **params)) <= SATURATION * peak
+
 
 def _bound_text(x):
     """0.0 → "0", -1.0 → "−1", inf → "∞" (with the minus sign the notes use)."""
@@ -263,9 +527,37 @@ ACTIVATIONS = {
             oracle="2·sigmoid(z) − 1",
         ),
         Activation("tanh", tanh, tanh_derivative, (-1.0, 1.0), keras="tanh"),
+        Activation(
+            "hard_tanh", hard_tanh, hard_tanh_derivative, (-1.0, 1.0), "[]", keras="hard_tanh"
+        ),
         Activation("relu", relu, relu_derivative, (0.0, np.inf), "[)", keras="relu"),
+        Activation(
+            "leaky_relu",
+            leaky_relu,
+            leaky_relu_derivative,
+            (-np.inf, np.inf),
+            keras="leaky_relu",
+            params={"negative_slope": 0.2},
+        ),
+        Activation("elu", elu, elu_derivative, (-1.0, np.inf), keras="elu", params={"alpha": 1.0}),
+        Activation("selu", selu, selu_derivative, (-SELU_SCALE * SELU_ALPHA, np.inf), keras="selu"),
+        Activation("swish", swish, swish_derivative, (SWISH_MINIMUM, np.inf), "[)", keras="swish"),
+        Activation("softplus", softplus, softplus_derivative, (0.0, np.inf), keras="softplus"),
+        Activation(
+            "softmax",
+            softmax,
+            softmax_derivative,
+            (0.0, 1.0),
+            keras="softmax",
+            params={"axis": -1},
+            backward=softmax_backward,
+            elementwise=False,
+        ),
     ]
 }
+
+# The element-wise activations, in course order: the menus of widgets that draw one curve.
+ELEMENTWISE = tuple(name for name, record in ACTIVATIONS.items() if record.elementwise)
 
 # The course notes' other names for the same functions; menus list only the canonical names.
 ALIASES = {
@@ -274,6 +566,9 @@ ALIASES = {
     "identity": "linear",
     "threshold": "step",
     "heaviside": "step",
+    "hardtanh": "hard_tanh",
+    "leakyrelu": "leaky_relu",
+    "silu": "swish",
 }
 
 

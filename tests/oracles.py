@@ -97,3 +97,119 @@ DERIVATIVE_AT_ZERO = {
     "tanh": 1.0,
     "relu": 0.0,
 }
+
+
+# --- the activations of notebook 03 ------------------------------------------------------------
+
+
+def hard_tanh(z):
+    """−1 below −1, z in between, 1 above 1."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z < -1, -1.0, np.where(z > 1, 1.0, z))
+
+
+def hard_tanh_derivative(z):
+    """1 on [−1, 1] (corners included, as TensorFlow's clip passes them), 0 outside."""
+    z = np.asarray(z, dtype=float)
+    return ((z >= -1) & (z <= 1)).astype(float)
+
+
+def leaky_relu(z, negative_slope=0.2):
+    """z for z > 0, negative_slope·z otherwise."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, negative_slope * z)
+
+
+def leaky_relu_derivative(z, negative_slope=0.2):
+    """1 for z > 0, negative_slope otherwise (at 0 too)."""
+    return np.where(np.asarray(z) > 0, 1.0, negative_slope)
+
+
+def elu(z, alpha=1.0):
+    """z for z > 0, alpha·(e^z − 1) otherwise."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, alpha * (np.exp(np.minimum(z, 0)) - 1))
+
+
+def elu_derivative(z, alpha=1.0):
+    """1 for z > 0, alpha·e^z otherwise (alpha at 0)."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0)))
+
+
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772, 1.0507009873554805  # Klambauer et al. (2017)
+
+
+def selu(z):
+    """scale·z for z > 0, scale·alpha·(e^z − 1) otherwise."""
+    z = np.asarray(z, dtype=float)
+    return SELU_SCALE * np.where(z > 0, z, SELU_ALPHA * (np.exp(np.minimum(z, 0)) - 1))
+
+
+def selu_derivative(z):
+    """scale for z ≥ 0, scale·alpha·e^z for z < 0."""
+    z = np.asarray(z, dtype=float)
+    return SELU_SCALE * np.where(z < 0, SELU_ALPHA * np.exp(np.minimum(z, 0)), 1.0)
+
+
+def swish(z):
+    """z / (1 + e^−z)."""
+    z = np.asarray(z, dtype=float)
+    return z / (1 + np.exp(-z))
+
+
+def swish_derivative(z):
+    """d/dz [z / (1 + e^−z)] = (1 + e^−z + z·e^−z) / (1 + e^−z)², by the quotient rule."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-z)
+    return (1 + e + z * e) / (1 + e) ** 2
+
+
+def softplus(z):
+    """log(1 + e^z)."""
+    return np.log(1 + np.exp(np.asarray(z, dtype=float)))
+
+
+def softplus_derivative(z):
+    """e^z / (1 + e^z)."""
+    e = np.exp(np.asarray(z, dtype=float))
+    return e / (1 + e)
+
+
+def softmax(z, axis=-1):
+    """e^z_i / Σ_j e^z_j along ``axis``, straight from the formula (moderate z only)."""
+    e = np.exp(np.asarray(z, dtype=float))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def softmax_jacobian(z):
+    """J_ij = ∂s_i/∂z_j = s_i·δ_ij − s_i·s_j for one row of scores, built entry by entry."""
+    s = softmax(z)
+    k = len(s)
+    return np.array([[s[i] * (i == j) - s[i] * s[j] for j in range(k)] for i in range(k)])
+
+
+ACTIVATION_ORACLES.update(
+    {
+        "hard_tanh": (hard_tanh, hard_tanh_derivative),
+        "leaky_relu": (leaky_relu, leaky_relu_derivative),
+        "elu": (elu, elu_derivative),
+        "selu": (selu, selu_derivative),
+        "swish": (swish, swish_derivative),
+        "softplus": (softplus, softplus_derivative),
+    }
+)
+
+# At the kinks TensorFlow's gradient takes one side: hard_tanh' = 1 at the corners' inside,
+# leaky' = negative_slope and elu' = alpha·e^0 = 1 on the left, selu' = scale on the right;
+# swish'(0) = σ(0)·(1 + 0) = 1/2 and softplus'(0) = σ(0) = 1/2.
+DERIVATIVE_AT_ZERO.update(
+    {
+        "hard_tanh": 1.0,
+        "leaky_relu": 0.2,
+        "elu": 1.0,
+        "selu": SELU_SCALE,
+        "swish": 0.5,
+        "softplus": 0.5,
+    }
+)

@@ -5,7 +5,7 @@ is the one notebook 01 shows. What every widget must do is in test_widgets.py.""
 import numpy as np
 import pytest
 
-from nnlab.activations import ACTIVATIONS
+from nnlab.activations import ACTIVATIONS, ELEMENTWISE
 from nnlab.neurons import neuron, weighted_sum
 from nnlab.widgets import make_neuron_playground
 
@@ -40,7 +40,7 @@ def test_every_slider_changes_the_result_and_the_picture(playground, control):
     assert playground.plot.point.get_data()[1][0] == pytest.approx(playground.y)
 
 
-@pytest.mark.parametrize("activation", sorted(set(ACTIVATIONS) - {"sigmoid"}))
+@pytest.mark.parametrize("activation", sorted(set(ELEMENTWISE) - {"sigmoid"}))
 def test_activation_menu_redraws_curve_and_output(playground, activation):
     before = _state(playground)
     playground.controls["activation"].value = activation
@@ -96,7 +96,7 @@ def test_values_outside_a_slider_are_refused_not_clamped(playground):
     assert playground.controls["x1"].value == 0.8 and playground.z == pytest.approx(0.41)
 
 
-@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("activation", sorted(ELEMENTWISE))
 @pytest.mark.parametrize("sign", [1, -1])
 def test_the_operating_point_stays_on_the_plot(activation, sign):
     # The largest |z| the sliders allow: z = 3·(2·2) + 3 = 15 (or −15).
@@ -121,3 +121,10 @@ def test_slider_values_count_as_their_readout_shows_them(playground):
     assert playground.y == 1.0 and "+ (-0.16) =" in playground.readout.value
     playground.controls["b"].value = -0.17
     assert playground.y == 0.0
+
+
+def test_the_menu_offers_the_elementwise_activations_only(playground):
+    # softmax of one weighted sum is always 1: it has no curve for one neuron to sit on.
+    assert tuple(playground.controls["activation"].options) == ELEMENTWISE
+    with pytest.raises(ValueError, match="got 'softmax'"):
+        make_neuron_playground(activation="softmax")

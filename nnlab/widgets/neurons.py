@@ -7,7 +7,7 @@ weighted sum term by term. The view follows the point, so it stays on the plot f
 import ipywidgets as widgets
 
 from nnlab._validation import as_float_array, check_size
-from nnlab.activations import ACTIVATIONS, get_activation
+from nnlab.activations import ELEMENTWISE, get_activation
 from nnlab.neurons import weighted_sum
 from nnlab.plotting import ActivationPlot
 from nnlab.widgets._base import PlotWidget, course_figure, dropdown, slider
@@ -37,7 +37,7 @@ class NeuronPlayground(PlotWidget):
             controls[f"w{i}"] = slider(f"w{i}", w[i - 1], *W_RANGE, name="w")
         controls["b"] = slider("bias b", b, *B_RANGE, name="b")
         activation = get_activation(activation).name  # the notes' aliases: logistic → sigmoid
-        controls["activation"] = dropdown("activation", activation, ACTIVATIONS, name="activation")
+        controls["activation"] = dropdown("activation", activation, ELEMENTWISE, name="activation")
         figure, ax = course_figure()
         self.plot = ActivationPlot(ax, activation)
         self.readout = widgets.HTML()
