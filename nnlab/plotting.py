@@ -6,13 +6,23 @@ pass their own ``Axes`` and redraw in place through the returned objects' ``upda
 
 import io
 import itertools
+import statistics
+from collections.abc import Mapping
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nnlab._validation import as_float_array, check_layer_sizes
+from nnlab._validation import (
+    as_float_array,
+    check_choice,
+    check_layer_sizes,
+    check_scalar,
+    check_size,
+    describe,
+)
 from nnlab.activations import get_activation
+from nnlab.datasets import _as_labels
 from nnlab.neurons import neuron, weighted_sum
 
 COLORS = {
@@ -24,6 +34,7 @@ COLORS = {
     "output": "#c7e9c0",
     "positive": "#2ca02c",
     "negative": "#d62728",
+    "slope": "#ff7f0e",
 }
 
 COURSE_STYLE = {
@@ -99,9 +110,7 @@ class ActivationPlot:
         self.name, self.grid = record.name, np.linspace(*view, 401)
         a = record.function(self.grid)
         self.curve.set_data(self.grid, a)
-        low, high = record.output_range
-        low = low if np.isfinite(low) else a.min()  # unbounded: as far as the curve goes
-        high = high if np.isfinite(high) else a.max()
+        low, high = _limits(record, a)
         margin = 0.1 * (high - low)
         self.ax.set_xlim(*view)
         self.ax.set_ylim(low - margin, high + margin)
@@ -124,21 +133,146 @@ class ActivationPlot:
         return a
 
 
-def plot_activations(names, z_range=(-6.0, 6.0), points=None):
-    """One small panel per activation in ``names``, titled with its output range; ``points``
-    maps a name to a z to mark.
+_STANDARD_NORMAL = statistics.NormalDist()
+
+
+def _limits(record, values):
+    """(low, high) for a y axis showing ``values`` of ``record``: its output range where bounded
+    (widened if a parameter moves the curve beyond it), the values' extent where not."""
+    low, high = record.output_range
+    low = min(low, values.min()) if np.isfinite(low) else values.min()
+    high = max(high, values.max()) if np.isfinite(high) else values.max()
+    return low, high
+
+
+def plot_activations(names, z_range=(-6.0, 6.0), points=None, derivative=False, ncols=None):
+    """One small panel per element-wise activation in ``names``, titled with its output range.
+
+    Parameters
+    ----------
+    names : sequence of str
+    z_range : (float, float)
+    points : dict, optional
+        Maps a name to a z to mark on its curve.
+    derivative : bool
+        Also draw f'(z), dashed (the y-limits then fit both curves).
+    ncols : int, optional
+        Panels per row (default: all in one row).
 
     Returns the figure.
     """
     points = points or {}
-    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.0), squeeze=False)
-    for ax, name in zip(axes[0], names):
-        ActivationPlot(ax, name, z=points.get(name), z_range=z_range)
-        ax.set_title(f"{name}: {get_activation(name).range_text}")
-        if ax is not axes[0, 0]:
+    ncols = ncols or len(names)
+    nrows = -(-len(names) // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(3.2 * ncols, 2.9 * nrows), squeeze=False, sharex=True
+    )
+    for ax, name in zip(axes.flat, names):
+        record = get_activation(name)
+        if not record.elementwise:
+            raise ValueError(f"'names' must hold element-wise activations; got {name!r}.")
+        plot = ActivationPlot(ax, name, z=points.get(name), z_range=z_range)
+        if derivative:
+            slope = record.derivative(plot.grid)
+            ax.plot(plot.grid, slope, color=COLORS["slope"], lw=1.5, ls="--", label="f′(z)")
+            low, high = _limits(record, np.concatenate([record.function(plot.grid), slope]))
+            ax.set_ylim(low - 0.1 * (high - low), high + 0.1 * (high - low))
+            ax.legend(loc="upper left", fontsize=8)
+            plot.curve.set_label("f(z)")
+        ax.set_title(f"{record.name}: {record.range_text}")
+        if ax not in axes[:, 0]:
             ax.set_ylabel("")
+        if ax not in axes[-1]:
+            ax.set_xlabel("")
+    for ax in axes.flat[len(names) :]:
+        ax.set_visible(False)
     fig.tight_layout()
     return fig
+
+
+class SaturationPlot:
+    """An activation f, its derivative f′, where it saturates, and a normal input distribution.
+
+    Shaded: the saturation regions, where |f′(z)| ≤ 5 % of its peak (``Activation.saturated``):
+    inputs there pass (almost) no gradient back. Green: the density of z ~ N(mean, std²), the
+    pre-activations a layer feeds in. ``update`` returns the statistics of those inputs, from
+    2000 evenly spaced quantiles of the distribution (exact shares, the same every run).
+
+    ``update(name=..., params=..., mean=..., std=...)`` changes only what it is given; the
+    density line is the ``moving`` artist (a new mean or std redraws only it).
+    """
+
+    def __init__(self, ax, name, params=None, mean=0.0, std=1.0, z_range=(-8.0, 8.0)):
+        self.ax = ax
+        self.grid = np.linspace(*z_range, 801)
+        # Evenly spaced quantiles of N(0, 1): a "sample" with exact shares (half below 0), the
+        # same every run.
+        self.standard = np.array([_STANDARD_NORMAL.inv_cdf((i + 0.5) / 2000) for i in range(2000)])
+        (self.curve,) = ax.plot([], [], color=COLORS["curve"], lw=2, label="f(z)")
+        (self.slope,) = ax.plot([], [], color=COLORS["slope"], lw=1.5, ls="--", label="f′(z)")
+        (self.density,) = ax.plot([], [], color=COLORS["positive"], lw=1.5, label="inputs z")
+        shade = {"color": COLORS["guide"], "alpha": 0.2, "lw": 0}
+        self.spans = [ax.axvspan(0, 0, **shade, label="saturated"), ax.axvspan(0, 0, **shade)]
+        self.moving = (self.density,)
+        ax.set_xlim(*z_range)
+        ax.set_xlabel("pre-activation z")
+        ax.legend(loc="upper left", fontsize=8)
+        self.name, self.params, self.mean, self.std = None, {}, float(mean), float(std)
+        self.update(name=name, params=params or {})
+
+    def _draw_function(self):
+        record = get_activation(self.name)
+        f, slope = (
+            record.function(self.grid, **self.params),
+            record.derivative(self.grid, **self.params),
+        )
+        self.curve.set_data(self.grid, f)
+        self.slope.set_data(self.grid, slope)
+        low, high = _limits(record, np.concatenate([f, slope]))
+        margin = 0.1 * (high - low)
+        self.ax.set_ylim(low - margin, high + margin)
+        saturated = record.saturated(self.grid, **self.params)
+        edges = np.append(self.grid, 2 * self.grid[-1] - self.grid[-2])  # one step past the end
+        for span, (start, stop) in zip(self.spans, _edge_runs(saturated)):
+            span.set_x(edges[start])
+            span.set_width(edges[stop] - edges[start])
+        self.ax.set_title(f"{record.name}: f, f′ and where it saturates")
+
+    def update(self, name=None, params=None, mean=None, std=None):
+        """Redraw what changed; return the inputs' statistics as a dict: ``saturated`` (fraction
+        of inputs with |f′| ≤ 5 % of its peak), ``mean_slope`` (mean f′(z)), ``out_mean`` and
+        ``out_std`` (of f(z))."""
+        changed = (name is not None and name != self.name) or (
+            params is not None and dict(params) != self.params
+        )
+        self.name = get_activation(name).name if name is not None else self.name
+        self.params = dict(params) if params is not None else self.params
+        self.mean = float(mean) if mean is not None else self.mean
+        self.std = float(std) if std is not None else self.std
+        if changed:
+            self._draw_function()
+        low, high = self.ax.get_ylim()
+        pdf = np.exp(-0.5 * ((self.grid - self.mean) / self.std) ** 2)  # peak 1 at the mean
+        self.density.set_data(self.grid, low + 0.35 * (high - low) * pdf)
+        record, z = get_activation(self.name), self.mean + self.std * self.standard
+        out = record.function(z, **self.params)
+        return {
+            "saturated": float(record.saturated(z, **self.params).mean()),
+            "mean_slope": float(record.derivative(z, **self.params).mean()),
+            "out_mean": float(out.mean()),
+            "out_std": float(out.std()),
+        }
+
+
+def _edge_runs(mask):
+    """[(start, stop), (start, stop)]: the index ranges of the True runs that touch the left and
+    the right end of ``mask`` (empty ranges where that end is False; all of it on the left when
+    everything is True)."""
+    n = len(mask)
+    if mask.all():
+        return [(0, n), (n, n)]
+    first_false, last_false = int(np.argmin(mask)), n - 1 - int(np.argmin(mask[::-1]))
+    return [(0, first_false), (last_false + 1, n)]
 
 
 def plot_neuron_response(weights, biases, activation="sigmoid", x_range=(-4.0, 4.0)):
@@ -272,3 +406,222 @@ def figure_to_png(fig):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+# Data, decision boundaries and training (notebooks 02, 04–09)
+
+CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
+LINE_COLORS = ("#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+
+
+def _axes_and_result(ax):
+    """(Axes to draw on, what to return): a new figure's Axes and the figure, or ``ax`` twice."""
+    if ax is not None:
+        return ax, ax
+    fig, ax = plt.subplots()
+    return ax, fig
+
+
+def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None):
+    """The plane coloured by what ``predict`` says, the boundary p = 0.5 as a black line, and
+    the points of ``X`` coloured by their class ``y``.
+
+    Parameters
+    ----------
+    predict : callable
+        Maps points, shape (m, 2), to the probability of class 1, shape (m,) or (m, 1), in
+        [0, 1] (e.g. ``mlp.predict``); or to integer classes 0 … K − 1; or to class
+        probabilities, shape (m, K), shown as their argmax class. Regions of K > 2 classes get
+        one colour each, with lines between them.
+    X : array_like, shape (n_samples, 2)
+    y : array_like of whole numbers, shape (n_samples,)
+    ax : matplotlib Axes, optional
+        Draw there and return it; by default a new figure (with a colour bar for
+        probabilities) is returned.
+    resolution : int, default 200
+        Grid points per axis at which ``predict`` is evaluated (resolution² in all).
+    title : str, optional
+    """
+    if not callable(predict):
+        raise TypeError(
+            f"'predict' must be a function of points X (m, 2); got {describe(predict)}."
+        )
+    X = as_float_array(X, "X", ndim=2)
+    check_size(X.shape[1], "X", 2, "columns (the features x₁, x₂ of the plane)")
+    y = _as_labels(y, "y")
+    check_size(len(y), "y", len(X), "entries, one label per row of 'X'")
+    resolution = check_scalar(resolution, "resolution", low=2, integer=True)
+
+    low, high = X.min(axis=0), X.max(axis=0)
+    margin = np.where(high > low, 0.1 * (high - low), 1.0)
+    x1, x2 = (np.linspace(a - m, b + m, resolution) for a, b, m in zip(low, high, margin))
+    grid_1, grid_2 = np.meshgrid(x1, x2)  # (resolution, resolution) each
+    p = as_float_array(predict(np.column_stack([grid_1.ravel(), grid_2.ravel()])), "predict(X)")
+    if p.ndim == 2 and p.shape[1] > 1:
+        p = p.argmax(axis=1)  # (m, K) class probabilities → classes
+    check_size(p.size, "predict(X)", grid_1.size, "values, one per point (shape (m,) or (m, 1))")
+    P = p.reshape(grid_1.shape)
+    whole = np.array_equal(P, np.round(P))
+    n_classes = int(max(y.max(initial=0), P.max() if whole else 1)) + 1
+    is_classes = whole and n_classes > 2  # 0/1 predictions draw like probabilities
+    if not is_classes:
+        check_scalar(P.min(), "predict(X)", low=0, high=1)
+        check_scalar(P.max(), "predict(X)", low=0, high=1)
+    colors = [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(n_classes)]
+
+    ax, result = _axes_and_result(ax)
+    if is_classes:
+        levels = np.arange(n_classes + 1) - 0.5  # class k fills (k − 0.5, k + 0.5]
+        filled = ax.contourf(grid_1, grid_2, P, levels=levels, colors=colors, alpha=0.3)
+        boundaries, label = levels[1:-1], "class boundaries"
+    else:
+        levels = np.linspace(0, 1, 11)
+        filled = ax.contourf(grid_1, grid_2, P, levels=levels, cmap="RdBu_r", alpha=0.5)
+        boundaries, label = np.array([0.5]), "boundary p = 0.5"
+        if result is not ax:
+            ax.figure.colorbar(filled, ax=ax, label="P(class 1)")
+    boundaries = boundaries[(P.min() < boundaries) & (boundaries < P.max())]
+    handles = []
+    if len(boundaries):  # a plane that is all one class has no boundary to draw
+        ax.contour(grid_1, grid_2, P, levels=boundaries, colors="black", linewidths=2)
+        handles.append(mpl.lines.Line2D([], [], color="black", lw=2, label=label))
+    for k in np.unique(y):
+        mask = y == k  # (n_samples,)
+        handles.append(
+            ax.scatter(
+                *X[mask].T, color=colors[k], edgecolors="white", s=25, zorder=3, label=f"class {k}"
+            )
+        )
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.set_title(title or "Decision boundary")
+    ax.legend(handles=handles, loc="best")
+    return result
+
+
+def _as_runs(histories, metric):
+    """{label: run}. One run passed alone (values per epoch, a history dict holding ``metric``,
+    or a History) gets the label ''."""
+    histories = getattr(histories, "history", histories)  # a Keras (or nnlab) History
+    if not isinstance(histories, Mapping):
+        return {"": histories}
+    if metric in histories and not isinstance(histories[metric], Mapping):
+        return {"": histories}
+    if not histories:
+        raise ValueError("'histories' must hold at least one run; got an empty dict.")
+    return {label: getattr(run, "history", run) for label, run in histories.items()}
+
+
+def _per_epoch(values, name):
+    """``values`` as a 1-D float array; NaN and inf stay (a diverging run is worth plotting)."""
+    try:
+        curve = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        curve = None
+    if curve is None or curve.ndim != 1:
+        raise TypeError(
+            f"'{name}' must be a sequence of numbers, one per epoch; got {describe(values)}."
+        )
+    return curve
+
+
+def plot_training_curves(histories, metric="loss", ax=None, title=None, logy=False):
+    """``metric`` against the epoch, one colour per run: training solid, validation dashed.
+
+    Parameters
+    ----------
+    histories : mapping
+        label → that run's values per epoch, or label → its history dict with keys such as
+        "loss" and "val_loss" (``model.fit(...).history`` in Keras and nnlab; the History
+        object itself works too). One run alone (values, a history dict or a History) is
+        fine as well.
+    metric : str, default "loss"
+        The key read from history dicts; its "val_" twin is drawn dashed when present.
+    ax : matplotlib Axes, optional
+        Draw there and return it; by default a new figure is returned.
+    title : str, optional
+    logy : bool, default False
+        A logarithmic loss axis, where slow late progress is easier to see.
+    """
+    runs = _as_runs(histories, metric)
+    curves = []  # (label, values per epoch, line style, colour)
+    for i, (label, run) in enumerate(runs.items()):
+        color = f"C{i % 10}"  # matplotlib's colour cycle, one colour per run
+        name = f"histories[{label!r}]" if label else "histories"
+        if not isinstance(run, Mapping):
+            curves.append((label or metric, _per_epoch(run, name), "-", color))
+            continue
+        check_choice(metric, "metric", run)
+        curves.append((label or "training", _per_epoch(run[metric], name), "-", color))
+        if f"val_{metric}" in run:
+            val_label = f"{label} (validation)" if label else "validation"
+            curves.append((val_label, _per_epoch(run[f"val_{metric}"], name), "--", color))
+
+    ax, result = _axes_and_result(ax)
+    for label, values, style, color in curves:
+        ax.plot(np.arange(1, len(values) + 1), values, style, color=color, lw=2, label=label)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.set_title(title or f"{metric} per epoch")
+    ax.legend()
+    return result
+
+
+def plot_regression_fits(x, y, lines, is_outlier=None, ax=None, title=None):
+    """The data (x, y) as points, outliers as red crosses, and each line y = slope·x + intercept.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,) or (n_samples, 1)
+    y : array_like, shape (n_samples,)
+    lines : mapping
+        label → (slope, intercept), e.g. ``{"true line": (2, 1), "MSE fit": (w, b)}``; the
+        legend shows each line's equation.
+    is_outlier : array_like of bool, shape (n_samples,), optional
+    ax : matplotlib Axes, optional
+        Draw there and return it; by default a new figure is returned.
+    title : str, optional
+    """
+    x = as_float_array(x, "x", ndim=(1, 2))
+    if x.ndim == 2:
+        check_size(x.shape[1], "x", 1, "column (one feature)")
+        x = x[:, 0]
+    y = as_float_array(y, "y", ndim=1)
+    check_size(len(y), "y", len(x), "entries, one per sample of 'x'")
+    if is_outlier is None:
+        is_outlier = np.zeros(len(x), dtype=bool)
+    else:
+        is_outlier = as_float_array(is_outlier, "is_outlier", ndim=1) != 0
+        check_size(len(is_outlier), "is_outlier", len(x), "entries, one per sample of 'x'")
+    if not isinstance(lines, Mapping):
+        raise TypeError(
+            f"'lines' must be a dict of label → (slope, intercept); got {describe(lines)}."
+        )
+    params = {}
+    for label, line in lines.items():
+        params[label] = as_float_array(line, f"lines[{label!r}]", ndim=1)
+        check_size(len(params[label]), f"lines[{label!r}]", 2, "numbers (slope, intercept)")
+
+    ax, result = _axes_and_result(ax)
+    ax.scatter(x[~is_outlier], y[~is_outlier], color=COLORS["curve"], s=20, label="data")
+    if is_outlier.any():
+        ax.scatter(
+            x[is_outlier], y[is_outlier], color=COLORS["point"], marker="x", s=50, label="outlier"
+        )
+    span = np.array([x.min(), x.max()])
+    for i, (label, (slope, intercept)) in enumerate(params.items()):
+        sign = "+" if intercept >= 0 else "−"
+        ax.plot(
+            span,
+            intercept + slope * span,
+            color=LINE_COLORS[i % len(LINE_COLORS)],
+            lw=2,
+            label=f"{label}: y = {slope:.2f}·x {sign} {abs(intercept):.2f}",
+        )
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title or "Straight lines fitted to the data")
+    ax.legend()
+    return result
