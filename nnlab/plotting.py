@@ -177,8 +177,8 @@ def plot_activations(names, z_range=(-6.0, 6.0), points=None, derivative=False, 
             ax.plot(plot.grid, slope, color=COLORS["slope"], lw=1.5, ls="--", label="f′(z)")
             low, high = _limits(record, np.concatenate([record.function(plot.grid), slope]))
             ax.set_ylim(low - 0.1 * (high - low), high + 0.1 * (high - low))
-            ax.legend(loc="upper left", fontsize=8)
             plot.curve.set_label("f(z)")
+            ax.legend(loc="upper left", fontsize=8)
         ax.set_title(f"{record.name}: {record.range_text}")
         if ax not in axes[:, 0]:
             ax.set_ylabel("")
@@ -212,7 +212,10 @@ class SaturationPlot:
         (self.slope,) = ax.plot([], [], color=COLORS["slope"], lw=1.5, ls="--", label="f′(z)")
         (self.density,) = ax.plot([], [], color=COLORS["positive"], lw=1.5, label="inputs z")
         shade = {"color": COLORS["guide"], "alpha": 0.2, "lw": 0}
-        self.spans = [ax.axvspan(0, 0, **shade, label="saturated"), ax.axvspan(0, 0, **shade)]
+        # Swish has 3 saturated regions (far left, its minimum, none on the right: 2 + 1 spare).
+        self.spans = [
+            ax.axvspan(0, 0, **shade, label="saturated" if i == 0 else None) for i in range(3)
+        ]
         self.moving = (self.density,)
         ax.set_xlim(*z_range)
         ax.set_xlabel("pre-activation z")
@@ -233,7 +236,11 @@ class SaturationPlot:
         self.ax.set_ylim(low - margin, high + margin)
         saturated = record.saturated(self.grid, **self.params)
         edges = np.append(self.grid, 2 * self.grid[-1] - self.grid[-2])  # one step past the end
-        for span, (start, stop) in zip(self.spans, _edge_runs(saturated)):
+        runs = _true_runs(saturated)
+        if len(runs) > len(self.spans):
+            raise ValueError(f"{record.name!r} saturates in {len(runs)} regions; 3 are drawn.")
+        runs += [(0, 0)] * (len(self.spans) - len(runs))  # the spare spans, zero wide
+        for span, (start, stop) in zip(self.spans, runs):
             span.set_x(edges[start])
             span.set_width(edges[stop] - edges[start])
         self.ax.set_title(f"{record.name}: f, f′ and where it saturates")
@@ -264,15 +271,15 @@ class SaturationPlot:
         }
 
 
-def _edge_runs(mask):
-    """[(start, stop), (start, stop)]: the index ranges of the True runs that touch the left and
-    the right end of ``mask`` (empty ranges where that end is False; all of it on the left when
-    everything is True)."""
-    n = len(mask)
-    if mask.all():
-        return [(0, n), (n, n)]
-    first_false, last_false = int(np.argmin(mask)), n - 1 - int(np.argmin(mask[::-1]))
-    return [(0, first_false), (last_false + 1, n)]
+def _true_runs(mask):
+    """[(start, stop), …]: the index ranges where ``mask`` is True, left to right.
+
+    >>> _true_runs(np.array([True, True, False, True, False]))
+    [(0, 2), (3, 4)]
+    """
+    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))  # where a run starts, then where it stops
+    return [(int(start), int(stop)) for start, stop in zip(edges[::2], edges[1::2])]
 
 
 def plot_neuron_response(weights, biases, activation="sigmoid", x_range=(-4.0, 4.0)):

@@ -382,12 +382,13 @@ def assert_loaded(image):
     assert loaded, f"the image {image.get_attribute('src')!r} does not load"
 
 
-def check_neuron_playground(page):
-    """Move the first slider of the neuron playground with the keyboard: the z/y readout and the
-    plotted PNG must both change, and the readout must use the slider's new value."""
-    box = page.locator(".nnlab-neuron-playground").first
-    expect(box, "no neuron playground on the page").to_be_visible(timeout=WIDGET_TIMEOUT)
-    slider = box.locator(".widget-slider").first
+def move_slider(page, css_class, index, artifact):
+    """Move slider number ``index`` of the widget with ``css_class`` to one end with the
+    keyboard; the slider's value, the widget's text and its plotted PNG must all change.
+    Returns (the text after the move, the slider's new value as its readout shows it)."""
+    box = page.locator(f".{css_class}").first
+    expect(box, f"no {css_class} on the page").to_be_visible(timeout=WIDGET_TIMEOUT)
+    slider = box.locator(".widget-slider").nth(index)
     handle, value = slider.locator(".noUi-handle"), slider.locator(".widget-readout")
     readout, image = box.locator(".widget-html-content").first, box.locator("img").first
     assert_loaded(image)
@@ -406,15 +407,34 @@ def check_neuron_playground(page):
     )
     assert_loaded(image)
     assert image.screenshot() != before[2], "the new plot looks exactly like the old one"
-    new_value = f"{float(value.inner_text().replace('−', '-')):g}"  # as the readout prints it
-    assert re.search(rf"z = (.*\D)?{re.escape(new_value)}×", readout.inner_text()), (
-        f"the readout {readout.inner_text()!r} does not use the slider's value {new_value}"
+    box.screenshot(path=ARTIFACTS / artifact)
+    return readout.inner_text(), value.inner_text().replace("−", "-")
+
+
+def check_neuron_playground(page):
+    """Move x1 of the neuron playground: the z/y readout must use the slider's new value."""
+    text, value = move_slider(page, "nnlab-neuron-playground", 0, "01_neurons-slider-moved.png")
+    new_value = f"{float(value):g}"  # as the readout prints it
+    assert re.search(rf"z = (.*\D)?{re.escape(new_value)}×", text), (
+        f"the readout {text!r} does not use the slider's value {new_value}"
     )
-    box.screenshot(path=ARTIFACTS / "01_neurons-slider-moved.png")
+
+
+def check_activation_explorer(page):
+    """Move the input std of notebook 03's explorer (sigmoid, std 1) to its maximum, 4: the
+    saturated share must become P(|z| ≥ 4.36) for z ~ N(0, 4²) = 27.6 %."""
+    text, value = move_slider(
+        page, "nnlab-activation-explorer", 2, "03_activations-slider-moved.png"
+    )
+    assert value == "4.00", f"the std slider's maximum should be 4.00; got {value}"
+    assert "27.6%" in text, f"the readout {text!r} does not show the share at std 4"
 
 
 # How each registered widget (nnlab.widgets.WIDGETS) is driven, and the notebook that shows it.
-WIDGET_CHECKS = {"neuron_playground": ("01_neurons.ipynb", check_neuron_playground)}
+WIDGET_CHECKS = {
+    "neuron_playground": ("01_neurons.ipynb", check_neuron_playground),
+    "activation_explorer": ("03_activations.ipynb", check_activation_explorer),
+}
 
 
 # --- Tests -------------------------------------------------------------------------------------

@@ -58,12 +58,17 @@ def test_curves_are_the_registry_functions_with_the_parameter(explorer):
 
 def test_the_shaded_regions_are_where_the_derivative_vanishes(explorer):
     explorer.update(activation="sigmoid")
-    left, right = explorer.plot.spans
+    left, right, _ = explorer.plot.spans
     assert left.get_x() == pytest.approx(-8.0)
     assert left.get_x() + left.get_width() == pytest.approx(-4.36, abs=0.03)
     assert right.get_x() == pytest.approx(4.36, abs=0.03)
-    explorer.update(activation="linear")  # never saturates: both regions empty
-    assert [span.get_width() for span in explorer.plot.spans] == [0, 0]
+    explorer.update(activation="linear")  # never saturates: no region
+    assert [span.get_width() for span in explorer.plot.spans] == [0, 0, 0]
+    explorer.update(activation="swish")  # flat far left, and around its minimum at z ≈ −1.28
+    (left, dip, _) = explorer.plot.spans
+    assert (
+        left.get_x() == pytest.approx(-8.0) and dip.get_x() < -1.28 < dip.get_x() + dip.get_width()
+    )
 
 
 def test_the_parameter_slider_follows_the_activation(explorer):

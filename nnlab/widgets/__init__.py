@@ -19,6 +19,7 @@ import importlib
 # page element carries the class "nnlab-<name with - for _>" (the browser test finds it by that).
 _REGISTRY = {
     "neuron_playground": ("neurons", "make_neuron_playground"),
+    "activation_explorer": ("activations", "make_activation_explorer"),
 }
 
 __all__ = ["WIDGETS", *(factory for _, factory in _REGISTRY.values())]

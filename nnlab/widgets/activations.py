@@ -22,6 +22,11 @@ def _parameter(record):
     return next(iter(record.params.items()), (None, None))
 
 
+def _fixed(x):
+    """x to 3 decimals, never "-0.000" (tanh's mean output is 0 up to rounding)."""
+    return f"{round(x, 3) + 0.0:.3f}"
+
+
 def _label(control, record):
     """Name the parameter slider after the activation's parameter; grey it out if it has none."""
     name, _ = _parameter(record)
@@ -95,7 +100,7 @@ class ActivationExplorer(PlotWidget):
         self.readout.value = (
             f"<b>{stats['saturated']:.1%}</b> of the inputs are saturated or dead "
             f"(|f′(z)| ≤ 5 % of its peak) · mean f′(z) = {stats['mean_slope']:.3f} · "
-            f"outputs: mean {stats['out_mean']:.3f}, std {stats['out_std']:.3f}"
+            f"outputs: mean {_fixed(stats['out_mean'])}, std {_fixed(stats['out_std'])}"
         )
 
     def __repr__(self):
