@@ -5,7 +5,7 @@ NumPy maths, one module per concept in the order the notebooks teach them; plots
 ``nnlab.tf_bridge`` are imported only when asked for, so ``import nnlab`` stays fast.
 """
 
-from nnlab import activations, checks, neurons
+from nnlab import activations, checks, datasets, losses, neurons
 
 __version__ = "0.1.0"
-__all__ = ["activations", "checks", "neurons"]
+__all__ = ["activations", "checks", "datasets", "losses", "neurons"]

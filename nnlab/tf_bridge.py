@@ -228,3 +228,66 @@ def report_agreement(ours, theirs, label="nnlab vs Keras", *, rtol=0.0, atol=AGR
         print(f"{label}: agree, {bound}")
     for line in disagreements:
         print(f"{label}: {line} ({tolerance})")
+
+
+def _loss_oracles_in_tensorflow(tf):
+    """TensorFlow forms of the hand-worked oracles that ``LOSSES`` declares: per-sample losses."""
+
+    def quantile(y_true, y_pred, tau):  # TF Addons' PinballLoss: max(τ·e, (τ − 1)·e), e = y − ŷ
+        e = y_true - y_pred
+        return tf.reduce_mean(tf.maximum(tau * e, (tau - 1) * e), axis=-1)
+
+    def wasserstein(y_true, y_pred):  # mean of y·ŷ over the last axis
+        return tf.reduce_mean(y_true * y_pred, axis=-1)
+
+    return {"quantile": quantile, "wasserstein": wasserstein}
+
+
+def keras_loss(name, dtype="float64", **params):
+    """The Keras loss for the nnlab loss ``name`` (aliases accepted), called like Keras' classes.
+
+    The record decides: ``keras.losses.<record.keras>(**params, dtype=dtype)`` when Keras has
+    the class, otherwise the record's declared hand-worked oracle written with TensorFlow ops,
+    wrapped in a ``keras.losses.Loss`` so it reduces as Keras does ("sum_over_batch_size").
+
+    Parameters
+    ----------
+    name : str
+        An nnlab loss name, e.g. "mse" or "categorical_crossentropy".
+    dtype : str, default "float64"
+        Keras computes losses in float32 unless told otherwise.
+    **params
+        The loss's hyperparameters under Keras' names (``from_logits``, ``label_smoothing``,
+        ``delta``; ``tau`` for the quantile oracle); the record's defaults otherwise.
+
+    Returns
+    -------
+    callable ``loss(y_true, y_pred, sample_weight=None)`` returning a scalar tensor.
+    """
+    from nnlab.losses import get_loss
+
+    record = get_loss(name)
+    unknown = sorted(set(params) - set(record.params))
+    if unknown:
+        known = ", ".join(repr(p) for p in record.params) or "none"
+        raise TypeError(
+            f"The loss {record.name!r} has no parameter {unknown[0]!r}; its parameters: {known}."
+        )
+    params = {**record.params, **params}
+    tf = import_tensorflow()
+    import keras
+
+    if record.keras is not None:
+        return getattr(keras.losses, record.keras)(dtype=dtype, **params)
+    oracles = _loss_oracles_in_tensorflow(tf)
+    if record.name not in oracles:
+        raise NotImplementedError(
+            f"No TensorFlow form of {record.name!r}'s hand-worked oracle "
+            f"({record.oracle}) yet: add one to tf_bridge._loss_oracles_in_tensorflow."
+        )
+
+    class OracleLoss(keras.losses.Loss):
+        def call(self, y_true, y_pred):
+            return oracles[record.name](y_true, y_pred, **params)
+
+    return OracleLoss(name=record.name, dtype=dtype)

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from conftest import TIGHT, assert_inputs_unchanged
 
-from nnlab.activations import ACTIVATIONS
-from nnlab.neurons import layer_forward, neuron, weighted_sum
+from nnlab.activations import ACTIVATIONS, ELEMENTWISE
+from nnlab.neurons import fit_neuron, layer_forward, neuron, weighted_sum
 from nnlab.tf_bridge import keras_dense, keras_neuron, keras_outputs
 
 
@@ -34,14 +34,20 @@ def test_pyq9_bias_as_a_weight_on_input_one():
     assert round(neuron(x, w, b * w_b, activation="bipolar_sigmoid"), 4) == 0.5342
 
 
+def _tolerance(activation):
+    """TIGHT, except leaky_relu: TensorFlow keeps its slope 0.2 as float32 (0.20000000298…),
+    a relative difference of 1.5e-8 on negative z (test_activations checks it exactly)."""
+    return {"rtol": 1e-7, "atol": 1e-12} if activation == "leaky_relu" else TIGHT
+
+
 @pytest.mark.tf
-@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("activation", sorted(ELEMENTWISE))  # softmax of one unit is always 1
 def test_neuron_matches_a_keras_dense_unit(activation, rng):
     X = rng.normal(size=(16, 4))
     w, b = rng.normal(size=4), float(rng.normal())
     ours = neuron(X, w, b, activation=activation)
     theirs = keras_outputs(keras_neuron(w, b, activation), X)[:, 0]
-    np.testing.assert_allclose(ours, theirs, **TIGHT)
+    np.testing.assert_allclose(ours, theirs, **_tolerance(activation))
 
 
 @pytest.mark.tf
@@ -52,7 +58,7 @@ def test_layer_matches_keras_dense(activation, rng):
     ours = layer_forward(X, W, b, activation=activation)
     theirs = keras_outputs(keras_dense(W, b, activation), X)
     assert ours.shape == (10, 3)
-    np.testing.assert_allclose(ours, theirs, **TIGHT)
+    np.testing.assert_allclose(ours, theirs, **_tolerance(activation))
 
 
 def test_a_layer_is_neurons_side_by_side(rng):
@@ -135,3 +141,36 @@ def test_the_notes_activation_names_work_in_a_neuron():
 def test_bad_input_messages(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# --- one neuron trained by gradient descent (notebook 04) --------------------------------------
+
+
+def test_fit_neuron_with_mse_finds_the_least_squares_line(rng):
+    x = rng.uniform(0, 4, size=(30, 1))
+    y = 1.5 - 0.7 * x[:, 0] + rng.normal(scale=0.1, size=30)
+    fit = fit_neuron(x, y, "linear", "mse", learning_rate=0.05, epochs=3000)
+    slope, intercept = np.polyfit(x[:, 0], y, 1)  # the closed form
+    assert fit.w[0] == pytest.approx(slope, abs=1e-8) and fit.b == pytest.approx(
+        intercept, abs=1e-8
+    )
+    assert fit.losses.shape == (3001,) and fit.losses[-1] <= fit.losses[0]
+
+
+def test_fit_neuron_steps_by_the_chain_rule():
+    # One step by hand: X = [[1], [2]], y = [1, 0], w = 0, b = 0, sigmoid + BCE:
+    # a = σ(0) = 0.5, dL/dz = (a − y)/n = (−0.25, 0.25), dw = 1·(−0.25) + 2·0.25 = 0.25, db = 0.
+    fit = fit_neuron(
+        [[1.0], [2.0]], [1.0, 0.0], "sigmoid", "binary_crossentropy", learning_rate=1.0, epochs=1
+    )
+    assert fit.w[0] == pytest.approx(-0.25, abs=1e-12) and fit.b == pytest.approx(0.0, abs=1e-12)
+    assert fit.losses[0] == pytest.approx(np.log(2))  # −log 0.5 for both samples
+
+
+def test_fit_neuron_refuses_bad_input_and_reports_divergence():
+    with pytest.raises(ValueError, match="'learning_rate' must be > 0; got -0.1"):
+        fit_neuron([[1.0]], [1.0], learning_rate=-0.1)
+    with pytest.raises(ValueError, match="'y' must have 2 entries, one per row"):
+        fit_neuron([[1.0], [2.0]], [1.0])
+    with pytest.raises(ValueError, match="Training diverged.*'learning_rate' = 10 is too large"):
+        fit_neuron([[10.0], [20.0]], [1.0, 2.0], learning_rate=10.0, epochs=500)

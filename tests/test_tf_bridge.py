@@ -56,7 +56,10 @@ def test_the_record_decides_keras_twin_or_hand_worked_oracle(name, tf):
 
     record = ACTIVATIONS[name]
     fn = keras_activation(name)
-    if record.keras is not None:
+    if record.keras is not None and record.params:  # the twin, with the record's parameters
+        assert fn.func is getattr(keras.activations, record.keras)
+        assert fn.keywords == dict(record.params)
+    elif record.keras is not None:
         assert fn is getattr(keras.activations, record.keras)
     else:  # the declared oracle in TensorFlow ops, not a Keras function
         assert fn not in vars(keras.activations).values()
