@@ -231,10 +231,19 @@ def _changed_in_place(function, args):
 def _call(name, function, args, label):
     """The student's ``function(*args)`` on read-only copies, or an ExerciseError saying why not."""
     try:
-        return function(*_read_only_copy(args))
+        # An overflow or 0/0 inside the student's function is an error to report, not a
+        # warning to scroll past (np.where computes both branches: np.exp(1000) still runs).
+        with np.errstate(over="raise", divide="raise", invalid="raise"):
+            return function(*_read_only_copy(args))
     except NotImplementedError:
         raise ExerciseError(
             f"'{name}' is not written yet: replace `raise NotImplementedError()`."
+        ) from None
+    except FloatingPointError as error:
+        raise ExerciseError(
+            f"'{label}' stopped: {error}. np.exp overflows to inf above about 709, and inf "
+            "then gives inf/inf or 0·inf; np.where computes both of its branches for every "
+            "entry, so an np.exp inside it runs even where its result is not used."
         ) from None
     except Exception as error:
         # NumPy: "assignment destination is read-only", "output array is read-only"

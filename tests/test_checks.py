@@ -315,3 +315,12 @@ def test_a_tuple_where_one_result_is_expected_is_named():
         ExerciseError, match=r"returned 2 values \(a tuple\); it should return only"
     ):
         check_function("f", lambda x: (x, 2 * x), lambda x: 2 * x, [(np.array([1.0, 2.0]),)])
+
+
+def test_an_overflow_inside_the_students_function_is_reported():
+    def naive_softmax(z):
+        e = np.exp(z)
+        return e / e.sum()
+
+    with pytest.raises(checks.ExerciseError, match="stopped: overflow encountered in exp"):
+        checks.check_function("softmax", naive_softmax, lambda z: z, [(np.array([1000.0, 0.0]),)])
