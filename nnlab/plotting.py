@@ -165,7 +165,7 @@ def plot_activations(names, z_range=(-6.0, 6.0), points=None, derivative=False, 
     ncols = ncols or len(names)
     nrows = -(-len(names) // ncols)
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(3.2 * ncols, 2.9 * nrows), squeeze=False, sharex=True
+        nrows, ncols, figsize=(3.2 * ncols, 3.0 * nrows), squeeze=False, sharex=True
     )
     for ax, name in zip(axes.flat, names):
         record = get_activation(name)
@@ -632,3 +632,80 @@ def plot_regression_fits(x, y, lines, is_outlier=None, ax=None, title=None):
     ax.set_title(title or "Straight lines fitted to the data")
     ax.legend()
     return result
+
+
+class LossPlot:
+    """Two panels for a regression loss. Left: one sample's loss L(y, ŷ) (solid) and gradient
+    dL/dŷ (dashed) against the prediction ŷ, the target y marked where L = 0. Right, "outlier
+    pull": fixed targets on a strip (blue), one outlier (red), and a vertical line at the best
+    constant prediction of each of a few losses (mean, median, …).
+
+    Parameters
+    ----------
+    axes : (Axes, Axes)
+        The left and the right panel.
+    data : array_like (n,)
+        The right panel's fixed targets; the outlier comes with ``show_pull``.
+    labels : sequence of str
+        One legend entry per vertical line.
+    pull_range : (float, float)
+        The right panel's x-limits.
+
+    The caller computes, this draws: ``show_loss`` and ``show_pull`` update the existing
+    artists in place. The left y-limits fit a range of values (by default the curves'), and stay
+    while that range still fills at least half of them, so small changes never rescale the
+    axes. ``moving`` holds every artist that changes otherwise (curves, marker, left title,
+    outlier, lines): widgets redraw just those over a saved background.
+    """
+
+    def __init__(self, axes, data, labels, pull_range=(-6.0, 21.0)):
+        self.ax_loss, self.ax_pull = axes
+        ax = self.ax_loss
+        (self.loss,) = ax.plot([], [], color=COLORS["curve"], lw=2, label="loss L(y, ŷ)")
+        (self.gradient,) = ax.plot(
+            [], [], color=COLORS["slope"], lw=1.5, ls="--", label="gradient dL/dŷ"
+        )
+        (self.target,) = ax.plot([], [], "o", color=COLORS["point"], ms=7, zorder=3, label="ŷ = y")
+        self.title = ax.set_title("", fontsize=10)
+        ax.set_xlabel("prediction ŷ")
+        ax.set_ylabel("L and dL/dŷ")
+        ax.legend(loc="upper center", fontsize=8)
+
+        ax = self.ax_pull
+        data = as_float_array(data, "data", ndim=1)
+        ax.plot(data, np.zeros_like(data), "o", color=COLORS["curve"], alpha=0.6)
+        (self.outlier,) = ax.plot([], [], "o", color=COLORS["point"], ms=8)
+        self.lines = [  # styles that tell the lines apart where they cover each other
+            ax.axvline(0.0, color=color, lw=2, ls=style, label=label)
+            for color, style, label in zip(LINE_COLORS, itertools.cycle(["-", "--", ":"]), labels)
+        ]
+        ax.legend(loc="upper right", fontsize=8)  # the lines only: every text costs a redraw
+        ax.set_xlim(*pull_range)
+        ax.set_ylim(-1.0, 1.5)
+        ax.set_yticks([])
+        ax.set_xlabel("target y, constant prediction c")
+        ax.set_title("outlier pull: best constant prediction", fontsize=10)
+        self.moving = (self.loss, self.gradient, self.target, self.title, self.outlier, *self.lines)
+
+    def show_loss(self, name, target, predictions, loss, gradient, fit=None):
+        """Draw the loss ``name``'s values ``loss`` and ``gradient`` (n,) at ``predictions`` (n,)
+        for the target y = ``target``; the y-limits show the range ``fit`` = (low, high)
+        (default: the curves' own)."""
+        self.loss.set_data(predictions, loss)
+        self.gradient.set_data(predictions, gradient)
+        self.target.set_data([target], [0.0])
+        self.title.set_text(f"{name}: loss and gradient for y = {target + 0.0:.2f}")
+        if self.ax_loss.get_xlim() != (predictions[0], predictions[-1]):  # else not stale
+            self.ax_loss.set_xlim(predictions[0], predictions[-1])
+        curves = np.concatenate([loss, gradient])
+        low, high = fit if fit is not None else (curves.min(), curves.max())
+        view_low, view_high = self.ax_loss.get_ylim()
+        if not (view_low <= low and high <= view_high and high - low >= (view_high - view_low) / 2):
+            margin = 0.1 * (high - low)
+            self.ax_loss.set_ylim(low - margin, high + margin)
+
+    def show_pull(self, outlier, constants):
+        """Move the outlier to ``outlier`` and the vertical lines to ``constants`` (in order)."""
+        self.outlier.set_data([outlier], [0.0])
+        for line, c in zip(self.lines, constants):
+            line.set_xdata([c, c])

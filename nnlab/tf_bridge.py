@@ -4,6 +4,7 @@ Only this module (and the tests) imports TensorFlow, and only when one of its fu
 called, so ``import nnlab`` stays fast and works without TensorFlow installed.
 """
 
+import contextlib
 import functools
 import os
 import sys
@@ -36,21 +37,35 @@ def import_tensorflow():
         return sys.modules["tensorflow"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    with quiet_stderr():
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+        tf.constant(0.0).numpy()  # first op: device set-up logs go to the scratch file too
+    tf.get_logger().setLevel("ERROR")
+    return tf
+
+
+@contextlib.contextmanager
+def quiet_stderr():
+    """Send the process's stderr (file descriptor 2) to a scratch file inside the block.
+
+    For TensorFlow's C++ log lines, which ignore ``TF_CPP_MIN_LOG_LEVEL`` at some levels: the
+    start-up lines (see :func:`import_tensorflow`), and the internal notice "NodeDef mentions
+    attribute use_unbounded_threadpool…" that TF 2.21 prints the first time Keras' ``fit``
+    builds its input pipeline. In a notebook they would land in the cell's output with a
+    timestamp. Python's own errors inside the block still raise as usual.
+    """
     sys.stderr.flush()
     saved_fd = os.dup(2)
     try:
         with tempfile.TemporaryFile() as scratch:
             os.dup2(scratch.fileno(), 2)
-            import tensorflow as tf
-
-            tf.config.list_physical_devices()
-            tf.constant(0.0).numpy()  # first op: device set-up logs go to the scratch file too
+            yield
     finally:
         sys.stderr.flush()
         os.dup2(saved_fd, 2)
         os.close(saved_fd)
-    tf.get_logger().setLevel("ERROR")
-    return tf
 
 
 def _oracles_in_tensorflow(tf, keras):

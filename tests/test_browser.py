@@ -430,10 +430,22 @@ def check_activation_explorer(page):
     assert "27.6%" in text, f"the readout {text!r} does not show the share at std 4"
 
 
+def check_loss_explorer(page):
+    """Move the outlier of notebook 04's explorer to its maximum, 20: the MSE line (the mean of
+    the 13 values) must move to where the same widget built headless at outlier=20 puts it."""
+    from nnlab.widgets import make_loss_explorer
+
+    text, value = move_slider(page, "nnlab-loss-explorer", 2, "04_losses-slider-moved.png")
+    assert value == "20.00", f"the outlier slider's maximum should be 20.00; got {value}"
+    expected = re.search(r"MSE [-\d.]+", make_loss_explorer(outlier=20.0).readout.value)[0]
+    assert expected in text, f"the readout {text!r} does not show {expected}"
+
+
 # How each registered widget (nnlab.widgets.WIDGETS) is driven, and the notebook that shows it.
 WIDGET_CHECKS = {
     "neuron_playground": ("01_neurons.ipynb", check_neuron_playground),
     "activation_explorer": ("03_activations.ipynb", check_activation_explorer),
+    "loss_explorer": ("04_losses.ipynb", check_loss_explorer),
 }
 
 

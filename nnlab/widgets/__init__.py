@@ -20,6 +20,7 @@ import importlib
 _REGISTRY = {
     "neuron_playground": ("neurons", "make_neuron_playground"),
     "activation_explorer": ("activations", "make_activation_explorer"),
+    "loss_explorer": ("losses", "make_loss_explorer"),
 }
 
 __all__ = ["WIDGETS", *(factory for _, factory in _REGISTRY.values())]
