@@ -653,9 +653,10 @@ class LossPlot:
 
     The caller computes, this draws: ``show_loss`` and ``show_pull`` update the existing
     artists in place. The left y-limits fit a range of values (by default the curves'), and stay
-    while that range still fills at least half of them, so small changes never rescale the
-    axes. ``moving`` holds every artist that changes otherwise (curves, marker, left title,
-    outlier, lines): widgets redraw just those over a saved background.
+    while that range still fills at least a third of them: small changes never rescale the
+    axes, and losses of one size (mae, huber, log_cosh, quantile) share a scale. ``moving``
+    holds every artist that changes otherwise (curves, marker, left title, outlier, lines):
+    widgets redraw just those over a saved background.
     """
 
     def __init__(self, axes, data, labels, pull_range=(-6.0, 21.0)):
@@ -669,6 +670,7 @@ class LossPlot:
         self.title = ax.set_title("", fontsize=10)
         ax.set_xlabel("prediction ŷ")
         ax.set_ylabel("L and dL/dŷ")
+        ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(5))  # few labels: each costs a redraw
         ax.legend(loc="upper center", fontsize=8)
 
         ax = self.ax_pull
@@ -700,7 +702,7 @@ class LossPlot:
         curves = np.concatenate([loss, gradient])
         low, high = fit if fit is not None else (curves.min(), curves.max())
         view_low, view_high = self.ax_loss.get_ylim()
-        if not (view_low <= low and high <= view_high and high - low >= (view_high - view_low) / 2):
+        if not (view_low <= low and high <= view_high and high - low >= (view_high - view_low) / 3):
             margin = 0.1 * (high - low)
             self.ax_loss.set_ylim(low - margin, high + margin)
 

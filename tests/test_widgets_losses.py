@@ -99,11 +99,11 @@ def test_the_y_limits_fit_the_curves_of_every_target():
         low, high = widget.plot.ax_loss.get_ylim()
         for line in (widget.plot.loss, widget.plot.gradient):
             assert low < line.get_ydata().min() and line.get_ydata().max() < high
-    widget.update(loss="mae")  # [−1, 6]: still fills half the view, which stays
+    widget.update(loss="mae")  # [−1, 6]: inside the view and filling over a third: it stays
     assert widget.plot.ax_loss.get_ylim() == pytest.approx(expected)
     widget.update(loss="mse")  # [−12, 36]: beyond it, the view is fitted again
     assert widget.plot.ax_loss.get_ylim() == pytest.approx((-12 - 4.8, 36 + 4.8))
-    widget.update(loss="mae")  # fills 7/57.6 of that view, less than half: fitted again
+    widget.update(loss="mae")  # fills 7/57.6 of that view, less than a third: fitted again
     assert widget.plot.ax_loss.get_ylim() == pytest.approx((-1 - 0.7, 6 + 0.7))
 
 
