@@ -282,3 +282,24 @@ def check_layer_sizes(layer_sizes, name="layer_sizes"):
     if len(sizes) < 2 or any(n < 1 or n != m for n, m in zip(sizes, layer_sizes)):
         raise ValueError(message)
     return sizes
+
+
+def as_labels(y, name="y", n_classes=None):
+    """``y`` (n,) as an int64 array of class labels 0 … n_classes − 1, naming the first bad entry.
+
+    >>> as_labels([0, 2, 1.0], n_classes=3)
+    array([0, 2, 1])
+    >>> as_labels([0, 3], n_classes=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: 'y[1]' must be a whole number in [0, 2]; got 3.0.
+    """
+    values = as_float_array(y, name, ndim=1)
+    high = None if n_classes is None else n_classes - 1
+    bad = (values < 0) | (values != np.round(values))
+    if high is not None:
+        bad |= values > high
+    if bad.any():
+        i = int(np.argmax(bad))
+        check_scalar(values[i], f"{name}[{i}]", low=0, high=high, integer=True)  # raises
+    return values.astype(np.int64)

@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from nnlab._validation import as_float_array, as_rng, check_scalar, check_size
+from nnlab._validation import as_float_array, as_labels, as_rng, check_scalar, check_size
 
 
 def _check_n_samples(n_samples, low=1):
@@ -31,19 +31,6 @@ def _labelled(parts, rng):
     y = np.repeat(np.arange(len(parts)), [len(part) for part in parts])
     order = rng.permutation(len(y))
     return X[order], y[order]
-
-
-def _as_labels(y, name="y", n_classes=None):
-    """``y`` as an int64 array of class labels 0 … n_classes − 1, naming the first bad entry."""
-    values = as_float_array(y, name, ndim=1)
-    high = None if n_classes is None else n_classes - 1
-    bad = (values < 0) | (values != np.round(values))
-    if high is not None:
-        bad |= values > high
-    if bad.any():
-        i = int(np.argmax(bad))
-        check_scalar(values[i], f"{name}[{i}]", low=0, high=high, integer=True)  # raises
-    return values.astype(np.int64)
 
 
 def regression_with_outliers(
@@ -320,7 +307,7 @@ def one_hot(y, n_classes=None):
     """
     if n_classes is not None:
         n_classes = check_scalar(n_classes, "n_classes", low=1, integer=True)
-    y = _as_labels(y, "y", n_classes)
+    y = as_labels(y, "y", n_classes)
     if n_classes is None:
         n_classes = int(y.max()) + 1 if len(y) else 0
     Y = np.zeros((len(y), n_classes))

@@ -15,6 +15,7 @@ import numpy as np
 
 from nnlab._validation import (
     as_float_array,
+    as_labels,
     check_choice,
     check_layer_sizes,
     check_scalar,
@@ -22,7 +23,6 @@ from nnlab._validation import (
     describe,
 )
 from nnlab.activations import get_activation
-from nnlab.datasets import _as_labels
 from nnlab.neurons import neuron, weighted_sum
 
 COLORS = {
@@ -455,7 +455,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None):
         )
     X = as_float_array(X, "X", ndim=2)
     check_size(X.shape[1], "X", 2, "columns (the features x₁, x₂ of the plane)")
-    y = _as_labels(y, "y")
+    y = as_labels(y, "y")
     check_size(len(y), "y", len(X), "entries, one label per row of 'X'")
     resolution = check_scalar(resolution, "resolution", low=2, integer=True)
 
