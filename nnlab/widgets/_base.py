@@ -63,6 +63,19 @@ def dropdown(description, value, options, *, name):
     return widgets.Dropdown(options=list(options), value=value, description=description)
 
 
+def record_parameter(record):
+    """(name, default) of a registry record's one parameter (elu's alpha, huber's delta, …), or
+    (None, None): what a widget's "parameter" slider stands for."""
+    return next(iter(record.params.items()), (None, None))
+
+
+def label_parameter(control, record):
+    """Name the parameter slider after ``record``'s parameter; grey it out if it has none."""
+    name, _ = record_parameter(record)
+    control.description = name or "(none)"
+    control.disabled = name is None
+
+
 def course_figure(size=(5.4, 3.2), ncols=1):
     """A pyplot-free Figure (80 dpi, course style, fixed margins) and its ``ncols`` Axes."""
     with mpl.rc_context(COURSE_STYLE):
@@ -127,6 +140,16 @@ class PlotWidget(widgets.VBox):
             self._held -= 1
             if not self._held:
                 self._refresh()
+
+    @contextlib.contextmanager
+    def quietly(self):
+        """Change controls without a redraw: for an observer that runs before the redraw
+        observer (a new menu choice resetting a slider), so the picture is drawn once."""
+        self._held += 1
+        try:
+            yield self
+        finally:
+            self._held -= 1
 
     def update(self, **values):
         """Set the named controls (e.g. ``update(x1=0.5, activation="tanh")``) and redraw once.

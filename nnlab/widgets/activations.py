@@ -10,28 +10,23 @@ import ipywidgets as widgets
 
 from nnlab.activations import ELEMENTWISE, get_activation
 from nnlab.plotting import SaturationPlot
-from nnlab.widgets._base import PlotWidget, course_figure, dropdown, slider
+from nnlab.widgets._base import (
+    PlotWidget,
+    course_figure,
+    dropdown,
+    label_parameter,
+    record_parameter,
+    slider,
+)
 
 MEAN_RANGE = (-4.0, 4.0)
 STD_RANGE = (0.1, 4.0)
 PARAMETER_RANGE = (0.0, 2.0)
 
 
-def _parameter(record):
-    """(name, default) of the activation's one parameter (leaky_relu, elu), or (None, None)."""
-    return next(iter(record.params.items()), (None, None))
-
-
 def _fixed(x):
     """x to 3 decimals, never "-0.000" (tanh's mean output is 0 up to rounding)."""
     return f"{round(x, 3) + 0.0:.3f}"
-
-
-def _label(control, record):
-    """Name the parameter slider after the activation's parameter; grey it out if it has none."""
-    name, _ = _parameter(record)
-    control.description = name or "(none)"
-    control.disabled = name is None
 
 
 class ActivationExplorer(PlotWidget):
@@ -46,7 +41,7 @@ class ActivationExplorer(PlotWidget):
                 f"'activation' must be one of the element-wise activations {ELEMENTWISE}; "
                 f"got {record.name!r} (softmax mixes a whole row)."
             )
-        name, default = _parameter(record)
+        name, default = record_parameter(record)
         value = default if parameter is None else parameter
         controls = {
             "activation": dropdown("activation", record.name, ELEMENTWISE, name="activation"),
@@ -65,26 +60,23 @@ class ActivationExplorer(PlotWidget):
             widgets.HBox([controls["mean"], controls["std"]]),
             self.readout,
         ]
-        _label(controls["parameter"], record)
+        label_parameter(controls["parameter"], record)
         super().__init__(
             controls, rows, figure, moving=self.plot.moving, css_class="nnlab-activation-explorer"
         )
 
     def _reset_parameter(self, change):
         record = get_activation(change["new"])
-        name, default = _parameter(record)
-        self._held += 1  # set silently: the redraw observer that follows draws once
-        try:
+        name, default = record_parameter(record)
+        with self.quietly():  # the redraw observer that follows draws once
             if name is not None:
                 self.controls["parameter"].value = default
-            _label(self.controls["parameter"], record)
-        finally:
-            self._held -= 1
+            label_parameter(self.controls["parameter"], record)
 
     def parameters(self):
         """The activation's keyword parameters as the controls set them, e.g. {"alpha": 1.0}."""
         values = self.values()
-        name, _ = _parameter(get_activation(values["activation"]))
+        name, _ = record_parameter(get_activation(values["activation"]))
         return {name: values["parameter"]} if name else {}
 
     def redraw(self):

@@ -12,7 +12,15 @@ import numpy as np
 from nnlab._validation import check_choice, check_in_range
 from nnlab.losses import LOSSES, best_constant, get_loss
 from nnlab.plotting import LossPlot
-from nnlab.widgets._base import PlotWidget, check_control_value, course_figure, dropdown, slider
+from nnlab.widgets._base import (
+    PlotWidget,
+    check_control_value,
+    course_figure,
+    dropdown,
+    label_parameter,
+    record_parameter,
+    slider,
+)
 
 REGRESSION = tuple(name for name, record in LOSSES.items() if record.task == "regression")
 PARAMETER_RANGES = {"delta": (0.05, 3.0), "tau": (0.05, 0.95)}  # τ must stay inside (0, 1)
@@ -23,23 +31,10 @@ DATA = np.random.default_rng(0).normal(2.0, 0.5, size=12)  # the 12 targets besi
 HUBER_DELTA = LOSSES["huber"].params["delta"]  # the Huber line's δ while another loss is chosen
 
 
-def _parameter(record):
-    """(name, default) of the loss's one parameter (huber's delta, quantile's tau), or
-    (None, None)."""
-    return next(iter(record.params.items()), (None, None))
-
-
 def _parameter_range(record):
     """The parameter slider's range for this loss (Huber's where the loss has no parameter)."""
-    name, _ = _parameter(record)
+    name, _ = record_parameter(record)
     return PARAMETER_RANGES.get(name, PARAMETER_RANGES["delta"])
-
-
-def _label(control, record):
-    """Name the parameter slider after the loss's parameter; grey it out if it has none."""
-    name, _ = _parameter(record)
-    control.description = name or "(none)"
-    control.disabled = name is None
 
 
 def one_sample(record, target, predictions, params):
@@ -82,7 +77,7 @@ class LossExplorer(PlotWidget):
                 f"'loss' must be one of the regression losses {REGRESSION}; got {record.name!r} "
                 f"(a {record.task} loss)."
             )
-        _, default = _parameter(record)
+        _, default = record_parameter(record)
         value = parameter if parameter is not None else default
         controls = {
             "loss": dropdown("loss", record.name, REGRESSION, name="loss"),
@@ -107,26 +102,23 @@ class LossExplorer(PlotWidget):
             widgets.HBox([controls["target"], controls["outlier"]]),
             self.readout,
         ]
-        _label(controls["parameter"], record)
+        label_parameter(controls["parameter"], record)
         super().__init__(
             controls, rows, figure, moving=self.plot.moving, css_class="nnlab-loss-explorer"
         )
 
     def _reset_parameter(self, change):
         record = get_loss(change["new"])
-        name, default = _parameter(record)
+        name, default = record_parameter(record)
         low, high = _parameter_range(record)
         control = self.controls["parameter"]
-        self._held += 1  # set silently: the redraw observer that follows draws once
-        try:
+        with self.quietly():  # the redraw observer that follows draws once
             # Widen first: a slider clamps its value into its range at every step.
             control.min, control.max = min(control.min, low), max(control.max, high)
             if name is not None:
                 control.value = default
             control.min, control.max = low, high
-            _label(control, record)
-        finally:
-            self._held -= 1
+            label_parameter(control, record)
 
     def update(self, **values):
         """Set the named controls and redraw once, as :meth:`PlotWidget.update` does; a new
@@ -146,7 +138,7 @@ class LossExplorer(PlotWidget):
     def parameters(self):
         """The loss's keyword parameters as the controls set them, e.g. {"delta": 1.0}."""
         values = self.values()
-        name, _ = _parameter(get_loss(values["loss"]))
+        name, _ = record_parameter(get_loss(values["loss"]))
         return {name: values["parameter"]} if name else {}
 
     def redraw(self):
