@@ -1,19 +1,36 @@
-"""Small synthetic data sets and the helpers to use them (notebooks 02, 04–09).
+"""The course's data sets and the helpers to use them (notebooks 02, 04–09).
 
-Notebook 04 (losses) fits lines to ``regression_with_outliers`` (MSE against MAE and Huber) and
-scores classifiers on ``imbalanced_binary``; notebooks 02 and 05–09 classify ``two_moons``,
-``circles`` and ``blobs``. ``train_test_split`` and ``one_hot`` prepare any of them for a network.
+Notebook 02 (perceptron) trains on the truth tables of ``logic_gate`` ("and", "or", "nand",
+"nor", "xor") and shows on ``xor`` that one neuron is not enough. Notebook 04 (losses) fits lines
+to ``regression_with_outliers`` (MSE against MAE and Huber) and scores classifiers on
+``imbalanced_binary``; notebooks 02 and 05–09 classify ``two_moons``, ``circles``, ``spirals``
+and ``blobs``. Notebook 05 trains the notes' digit classifier on real handwriting:
+``load_digits`` (8×8, ships with scikit-learn, offline) and ``load_mnist`` (28×28, downloaded
+once into a cache). ``train_test_split`` and ``one_hot`` prepare any of them for a network.
 
 Every generator takes ``rng`` (None, an int seed or a ``numpy.random.Generator``): the same seed
 gives the same data on every run. Features come as float64 ``X`` of shape
-``(n_samples, n_features)``, class labels as int64 ``y`` of shape ``(n_samples,)``, shuffled.
+``(n_samples, n_features)``, class labels as int64 ``y`` of shape ``(n_samples,)``, shuffled
+(truth tables and the digit sets keep their own order).
 """
 
+import hashlib
 import numbers
+import os
+import pathlib
+import shutil
+import zipfile
 
 import numpy as np
 
-from nnlab._validation import as_float_array, as_labels, as_rng, check_scalar, check_size
+from nnlab._validation import (
+    as_float_array,
+    as_labels,
+    as_rng,
+    check_choice,
+    check_scalar,
+    check_size,
+)
 
 
 def _check_n_samples(n_samples, low=1):
@@ -313,3 +330,254 @@ def one_hot(y, n_classes=None):
     Y = np.zeros((len(y), n_classes))
     Y[np.arange(len(y)), y] = 1.0
     return Y
+
+
+_GATE_OUTPUTS = {  # y for the inputs 00, 01, 10, 11
+    "and": (0, 0, 0, 1),
+    "or": (0, 1, 1, 1),
+    "nand": (1, 1, 1, 0),
+    "nor": (1, 0, 0, 0),
+    "xor": (0, 1, 1, 0),
+}
+GATES = tuple(_GATE_OUTPUTS)
+
+
+def logic_gate(name):
+    """The truth table of a two-input logic gate: X = the inputs 00, 01, 10, 11, y = the output.
+
+    Parameters
+    ----------
+    name : str
+        One of ``GATES``: "and", "or", "nand", "nor", "xor" (upper case works too).
+
+    Returns
+    -------
+    X : ndarray of float64, shape (4, 2)
+        The rows (0, 0), (0, 1), (1, 0), (1, 1), in that order (not shuffled).
+    y : ndarray of int64, shape (4,)
+
+    >>> X, y = logic_gate("xor")
+    >>> X
+    array([[0., 0.],
+           [0., 1.],
+           [1., 0.],
+           [1., 1.]])
+    >>> y
+    array([0, 1, 1, 0])
+    """
+    name = check_choice(name, "name", GATES, {gate.upper(): gate for gate in GATES})
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    return X, np.array(_GATE_OUTPUTS[name], dtype=np.int64)
+
+
+def xor(n_samples=None, noise=None, rng=None):
+    """y = x₁ XOR x₂: the four corners of the unit square, or points scattered around them.
+
+    Without ``n_samples``, the truth table of :func:`logic_gate` ("xor"). With it, the points
+    are the corners, each used by a quarter of the samples (sizes differing by at most 1),
+    plus noise·ε, ε ~ N(0, I), shuffled: (0, 0) and (1, 1) are class 0, (0, 1) and (1, 0)
+    class 1. No straight line separates the classes.
+
+    Parameters
+    ----------
+    n_samples : int ≥ 1, optional
+    noise : float ≥ 0, optional
+        By default 0 for the truth table and 0.15 for ``n_samples`` points.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    X : ndarray of float64, shape (4, 2) or (n_samples, 2)
+    y : ndarray of int64, shape (4,) or (n_samples,)
+
+    >>> X, y = xor(n_samples=200, rng=0)
+    >>> X.shape, np.bincount(y)
+    ((200, 2), array([100, 100]))
+    """
+    if n_samples is not None:
+        n_samples = _check_n_samples(n_samples)
+    if noise is None:
+        noise = 0.0 if n_samples is None else 0.15
+    noise = check_scalar(noise, "noise", low=0)
+    rng = as_rng(rng)
+
+    corners, labels = logic_gate("xor")
+    if n_samples is None:
+        corner = np.arange(4)
+    else:
+        corner = rng.permutation(np.repeat(np.arange(4), _balanced_sizes(n_samples, 4)))
+    X = corners[corner]  # (n_samples, 2): each sample's corner
+    if noise > 0:
+        X = X + noise * rng.standard_normal(X.shape)
+    return X, labels[corner]
+
+
+def spirals(n_samples=200, n_classes=2, noise=0.05, rng=None):
+    """Interleaved spiral arms, one per class, plus noise·ε, ε ~ N(0, I).
+
+    Class k is r·(cos θ, sin θ) with θ = 2π(1.25·r + k/K), r evenly spaced on [0.1, 1]: each arm
+    winds 1.125 turns outwards, turned by 1/K of a turn against its neighbour. The classic hard
+    case for a small network: the boundary is a spiral too.
+
+    Returns
+    -------
+    X : ndarray, shape (n_samples, 2)
+    y : ndarray of int64, shape (n_samples,)
+        0 … n_classes − 1, class sizes differing by at most 1, shuffled.
+
+    >>> X, y = spirals(n_samples=300, n_classes=3, rng=0)
+    >>> X.shape, np.bincount(y)
+    ((300, 2), array([100, 100, 100]))
+    """
+    n_samples = _check_n_samples(n_samples)
+    n_classes = check_scalar(n_classes, "n_classes", low=1, integer=True)
+    noise = check_scalar(noise, "noise", low=0)
+    rng = as_rng(rng)
+
+    parts = []
+    for k, size in enumerate(_balanced_sizes(n_samples, n_classes)):
+        r = np.linspace(0.1, 1.0, size)
+        theta = 2 * np.pi * (1.25 * r + k / n_classes)
+        parts.append(r[:, None] * np.column_stack([np.cos(theta), np.sin(theta)]))
+    X, y = _labelled(parts, rng)
+    return X + noise * rng.standard_normal(X.shape), y
+
+
+def load_digits(flatten=True):
+    """scikit-learn's 1,797 handwritten digits, 8×8 pixels: pixel / 16, so X lies in [0, 1].
+
+    The digits ship with scikit-learn, so they work offline: the course's stand-in for MNIST.
+    Rows come in scikit-learn's order (not shuffled; use :func:`train_test_split`).
+
+    Parameters
+    ----------
+    flatten : bool, default True
+        True gives one row of 64 pixels per image, False the 8×8 images.
+
+    Returns
+    -------
+    X : ndarray of float64, shape (1797, 64), or (1797, 8, 8) if not ``flatten``
+    y : ndarray of int64, shape (1797,)
+        The digit shown, 0 … 9.
+
+    >>> X, y = load_digits()
+    >>> X.shape, X.dtype, float(X.min()), float(X.max()), y[:5]
+    ((1797, 64), dtype('float64'), 0.0, 1.0, array([0, 1, 2, 3, 4]))
+    """
+    try:
+        from sklearn.datasets import load_digits as sklearn_load_digits  # slow: only when asked
+    except ImportError:
+        raise ImportError(
+            "load_digits needs scikit-learn: pip install scikit-learn (or nnlab[course])."
+        ) from None
+    pixels, y = sklearn_load_digits(return_X_y=True)  # (1797, 64) of whole numbers 0 … 16
+    X = pixels.astype(np.float64) / 16
+    return (X if flatten else X.reshape(-1, 8, 8)), y.astype(np.int64)
+
+
+MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"  # as Keras
+
+
+def load_mnist(cache_dir=None, url=MNIST_URL, sha256=MNIST_SHA256, normalize=False, flatten=False):
+    """MNIST's 70,000 handwritten digits, 28×28 pixels: downloaded once, then read from a cache.
+
+    The file is Keras' ``mnist.npz`` (what ``keras.datasets.mnist.load_data()`` reads), fetched
+    with the standard library into ``cache_dir`` through a temporary file that is renamed only
+    once complete and checked, so a failed download leaves nothing behind.
+
+    Parameters
+    ----------
+    cache_dir : str or path, optional
+        Where ``mnist.npz`` is kept: by default ``$NNLAB_DATA`` if set, else
+        ``~/.cache/nnlab/mnist``. Created if missing.
+    url : str, optional
+        Where to download from when the cache is empty (any URL urllib reads, file:// too);
+        by default Keras' copy, ``MNIST_URL``.
+    sha256 : str or None
+        The file's expected SHA-256 hex digest, checked after a download and on every read;
+        None skips the check (for other copies of the data).
+    normalize : bool, default False
+        False gives pixels as uint8 0 … 255 like Keras; True gives float32 pixel / 255 in [0, 1]
+        (float32: the training set alone is 376 MB in float64).
+    flatten : bool, default False
+        True gives rows of 784 pixels, False the 28×28 images.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        x: (60000, 28, 28) and (10000, 28, 28), or (…, 784) if ``flatten``;
+        y: int64 digits 0 … 9, shapes (60000,) and (10000,).
+
+    Raises
+    ------
+    ConnectionError
+        If the download fails (offline, say): the message names the URL, the reason, and
+        the offline alternative, :func:`load_digits`.
+    ValueError
+        If the downloaded or cached file is not the expected one: the message names the file.
+    """
+    cache_dir = pathlib.Path(
+        cache_dir or os.environ.get("NNLAB_DATA") or "~/.cache/nnlab/mnist"
+    ).expanduser()
+    path, url = cache_dir / "mnist.npz", url or MNIST_URL
+    if not path.exists():
+        _download(url, path, sha256)
+    elif sha256 is not None and _sha256(path) != sha256:
+        raise ValueError(
+            f"The cached MNIST file {path} is damaged or not the expected one (its SHA-256 "
+            f"differs from {sha256}): delete it, and load_mnist() downloads it again."
+        )
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = [data[key] for key in ("x_train", "y_train", "x_test", "y_test")]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        raise ValueError(
+            f"The cached MNIST file {path} cannot be read ({error}): delete it, and "
+            "load_mnist() downloads it again."
+        ) from None
+    x_train, y_train, x_test, y_test = arrays
+    if normalize:
+        x_train, x_test = (x.astype(np.float32) / 255 for x in (x_train, x_test))
+    if flatten:
+        x_train, x_test = (x.reshape(len(x), -1) for x in (x_train, x_test))
+    return (x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64))
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _download(url, path, sha256):
+    """Fetch ``url`` into ``path`` through a temporary file in the same folder, renamed only
+    when complete and (if ``sha256``) checked: ``path`` is either the whole file or absent."""
+    import http.client  # the network modules load only when something is downloaded
+    import tempfile
+    import urllib.request
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix="mnist.", suffix=".part")
+    part = pathlib.Path(name)
+    try:
+        try:
+            with open(handle, "wb") as file, urllib.request.urlopen(url, timeout=60) as response:
+                shutil.copyfileobj(response, file)
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            reason = getattr(error, "reason", None) or error
+            raise ConnectionError(
+                f"Could not download MNIST from {url} ({reason}). The course runs offline with "
+                f"nnlab.datasets.load_digits(); or put mnist.npz in {path.parent}."
+            ) from error
+        if sha256 is not None and _sha256(part) != sha256:
+            raise ValueError(
+                f"The file downloaded from {url} is not the expected MNIST file (its SHA-256 "
+                f"differs from {sha256}); nothing was saved in {path.parent}."
+            )
+        part.chmod(0o644)  # mkstemp's 0600 would hide a shared $NNLAB_DATA from other users
+        os.replace(part, path)  # the whole file appears at once under its name
+    finally:
+        part.unlink(missing_ok=True)  # after a failure: no half file left behind

@@ -7,16 +7,21 @@ import pytest
 from conftest import assert_inputs_unchanged
 
 from nnlab.datasets import (
+    GATES,
     blobs,
     circles,
     imbalanced_binary,
+    load_digits,
+    logic_gate,
     one_hot,
     regression_with_outliers,
+    spirals,
     train_test_split,
     two_moons,
+    xor,
 )
 
-CLASSIFICATION = [two_moons, circles, blobs, imbalanced_binary]
+CLASSIFICATION = [two_moons, circles, spirals, blobs, imbalanced_binary]
 GENERATORS = [regression_with_outliers, *CLASSIFICATION]
 
 
@@ -266,3 +271,133 @@ def test_bad_split_arguments_are_named(changes, error, message):
 def test_bad_labels_for_one_hot_are_named(y, n_classes, message):
     with pytest.raises(ValueError, match=message):
         one_hot(y, n_classes=n_classes)
+
+
+# The truth tables, written out by hand: inputs 00, 01, 10, 11.
+TRUTH_TABLES = {
+    "and": [0, 0, 0, 1],
+    "or": [0, 1, 1, 1],
+    "nand": [1, 1, 1, 0],
+    "nor": [1, 0, 0, 0],
+    "xor": [0, 1, 1, 0],
+}
+
+
+def test_every_gate_has_a_hand_written_truth_table():
+    assert set(GATES) == set(TRUTH_TABLES)
+
+
+@pytest.mark.parametrize("gate", GATES)
+def test_logic_gates_are_their_truth_tables(gate):
+    X, y = logic_gate(gate)
+    assert X.dtype == np.float64 and y.dtype == np.int64
+    np.testing.assert_array_equal(X, [[0, 0], [0, 1], [1, 0], [1, 1]])
+    np.testing.assert_array_equal(y, TRUTH_TABLES[gate])
+    np.testing.assert_array_equal(logic_gate(gate.upper())[1], y)  # "AND" as the notes write it
+
+
+def test_a_gate_is_a_fresh_array_each_time():
+    X, y = logic_gate("and")
+    X[0, 0], y[0] = 5.0, 7
+    X, y = logic_gate("and")
+    assert X[0, 0] == 0.0 and y[0] == 0
+
+
+def test_the_four_xor_rows_are_its_truth_table():
+    X, y = xor()
+    expected_X, expected_y = logic_gate("xor")
+    np.testing.assert_array_equal(X, expected_X)
+    np.testing.assert_array_equal(y, expected_y)
+    X_noisy, y_noisy = xor(noise=0.1, rng=0)
+    np.testing.assert_array_equal(y_noisy, expected_y)
+    assert 0 < np.abs(X_noisy - expected_X).max() < 0.5
+
+
+@pytest.mark.parametrize(("n_samples", "sizes"), [(200, [50, 50, 50, 50]), (7, [2, 2, 2, 1])])
+def test_noisy_xor_points_sit_around_the_corners_with_the_corners_labels(n_samples, sizes):
+    noise = 0.1
+    X, y = xor(n_samples=n_samples, noise=noise, rng=0)
+    assert X.shape == (n_samples, 2) and X.dtype == np.float64 and y.dtype == np.int64
+    corner = np.rint(X).astype(int)  # 5σ = 0.5 from a corner at most: rounding finds it
+    assert np.abs(X - corner).max() < 5 * noise
+    np.testing.assert_array_equal(y, corner[:, 0] ^ corner[:, 1])  # label = x₁ XOR x₂
+    counts = np.bincount(2 * corner[:, 0] + corner[:, 1], minlength=4)  # 00, 01, 10, 11
+    assert sorted(counts, reverse=True) == sizes
+    assert not np.all(np.diff(y) >= 0)  # shuffled
+
+
+def test_xor_points_default_to_some_noise_and_repeat_with_a_seed():
+    X, y = xor(n_samples=4000, rng=1)
+    np.testing.assert_allclose(np.std(X - np.rint(X)), 0.15, rtol=0.05)
+    again = xor(n_samples=4000, rng=1)
+    np.testing.assert_array_equal(X, again[0])
+    np.testing.assert_array_equal(y, again[1])
+    exact, _ = xor(n_samples=8, noise=0, rng=1)
+    assert set(map(tuple, exact.tolist())) == {(0, 0), (0, 1), (1, 0), (1, 1)}
+
+
+@pytest.mark.parametrize("n_classes", [1, 2, 3, 5])
+def test_spirals_without_noise_follow_their_formula(n_classes):
+    X, y = spirals(n_samples=40 * n_classes, n_classes=n_classes, noise=0.0, rng=0)
+    assert X.shape == (40 * n_classes, 2) and np.bincount(y).tolist() == [40] * n_classes
+    r = np.hypot(*X.T)
+    theta = 2 * np.pi * (1.25 * r + y / n_classes)  # class k: r·(cos θ, sin θ)
+    np.testing.assert_allclose(X, r[:, None] * np.column_stack([np.cos(theta), np.sin(theta)]))
+    for k in range(n_classes):  # r evenly spaced on [0.1, 1] along each arm
+        np.testing.assert_allclose(np.sort(r[y == k]), np.linspace(0.1, 1.0, 40))
+
+
+def test_spiral_arms_are_a_turn_apart_at_equal_radius():
+    # at the same radius, arm k is turned 1/K of a turn from arm 0: three arms, 120° apart
+    X, y = spirals(n_samples=30, n_classes=3, noise=0.0, rng=0)
+    ends = np.array([X[y == k][np.argmax(np.hypot(*X[y == k].T))] for k in range(3)])  # r = 1
+    angles = np.degrees(np.arctan2(ends[:, 1], ends[:, 0]))
+    np.testing.assert_allclose(np.diff(angles) % 360, [120, 120])
+
+
+def test_digits_are_the_8x8_images_scaled_to_the_unit_interval():
+    X, y = load_digits()
+    assert X.shape == (1797, 64) and X.dtype == np.float64
+    assert y.shape == (1797,) and y.dtype == np.int64
+    assert X.min() == 0.0 and X.max() == 1.0
+    np.testing.assert_array_equal(X * 16, np.rint(X * 16))  # pixel / 16 with pixels 0 … 16
+    assert sorted(set(y.tolist())) == list(range(10)) and np.bincount(y).min() >= 170
+    images, y_images = load_digits(flatten=False)
+    assert images.shape == (1797, 8, 8)
+    np.testing.assert_array_equal(images.reshape(1797, 64), X)
+    np.testing.assert_array_equal(y_images, y)
+    # the first image is a 0 whose top row is 0 0 5 13 9 1 0 0 (of 16), with an empty centre
+    np.testing.assert_array_equal(images[0, 0] * 16, [0, 0, 5, 13, 9, 1, 0, 0])
+    assert y[0] == 0 and images[0, 3:5, 3:5].max() == 0.0
+
+
+def test_importing_nnlab_loads_neither_scikit_learn_nor_the_network_modules():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, nnlab.datasets; "
+        "print(sorted({'sklearn', 'urllib.request'} & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+BAD_NEW_INPUTS = [
+    (logic_gate, {"name": "nad"}, ValueError, r"'name' must be one of 'and', .*; got 'nad'. "
+                                              r"Did you mean 'nand'\?"),
+    (logic_gate, {"name": 2}, TypeError, r"'name' must be one of 'and', 'or', .*; got 2"),
+    (xor, {"n_samples": 0}, ValueError, r"'n_samples' must be a whole number ≥ 1; got 0"),
+    (xor, {"noise": -0.5}, ValueError, r"'noise' must be ≥ 0; got -0.5"),
+    (xor, {"rng": "seed"}, TypeError, r"'rng' must be None, an int seed"),
+    (spirals, {"n_classes": 0}, ValueError, r"'n_classes' must be a whole number ≥ 1; got 0"),
+    (spirals, {"n_samples": 1.5}, ValueError, r"'n_samples' must be a whole number ≥ 1; got 1.5"),
+    (spirals, {"noise": -1}, ValueError, r"'noise' must be ≥ 0; got -1"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("make", "kwargs", "error", "message"), BAD_NEW_INPUTS)
+def test_bad_arguments_of_the_gate_xor_and_spiral_sets_are_named(make, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        make(**kwargs)
