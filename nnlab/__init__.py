@@ -5,7 +5,31 @@ NumPy maths, one module per concept in the order the notebooks teach them; plots
 ``nnlab.tf_bridge`` are imported only when asked for, so ``import nnlab`` stays fast.
 """
 
-from nnlab import activations, checks, datasets, losses, neurons
+from nnlab import (
+    activations,
+    callbacks,
+    checks,
+    datasets,
+    initializers,
+    layers,
+    losses,
+    network,
+    neurons,
+    optimizers,
+    perceptron,
+)
 
 __version__ = "0.1.0"
-__all__ = ["activations", "checks", "datasets", "losses", "neurons"]
+__all__ = [
+    "activations",
+    "callbacks",
+    "checks",
+    "datasets",
+    "initializers",
+    "layers",
+    "losses",
+    "network",
+    "neurons",
+    "optimizers",
+    "perceptron",
+]

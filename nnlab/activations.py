@@ -386,6 +386,11 @@ def softmax_backward(da, z, axis=-1):
     z, axis = _softmax_input(z, axis)
     da = as_float_array(da, "da", dtype=None)
     check_same_shape(z, da, "z", "da")
+    return _softmax_backward(da, z, axis)
+
+
+def _softmax_backward(da, z, axis=-1):
+    """softmax_backward on validated arrays (the network engine's hot loop)."""
     s = _softmax(z, axis)
     return s * (da - (da * s).sum(axis=axis, keepdims=True))
 
@@ -411,6 +416,16 @@ def _chain_rule(derivative):
         da = as_float_array(da, "da", dtype=None)
         check_same_shape(z, da, "z", "da")
         return scalar_or_array(da * derivative(z, **params))
+
+    return backward
+
+
+def _chain_rule_kernel(derivative):
+    """backward(da, z) = da · f'(z) on validated arrays: no checks, so NaN and inf pass through."""
+    derivative = getattr(derivative, "__wrapped__", derivative)  # the kernel under _elementwise
+
+    def backward(da, z, **params):
+        return da * derivative(z, **params)
 
     return backward
 
@@ -447,6 +462,10 @@ class Activation:
     backward : callable
         ``backward(da, z, **params)`` = dL/dz; by default ``da · f'(z)``. An activation that
         mixes entries (softmax) brings its Jacobian-vector product here instead.
+    kernel, backward_kernel : callable
+        ``function`` and ``backward`` without input checks, for float arrays that are already
+        valid: what the network engine calls for every batch. Faster, and a NaN or inf passes
+        through instead of raising, so training can stop and report the divergence itself.
     elementwise : bool
         True when each output depends on its own input only, so ``derivative`` has the shape
         of ``z``. False for softmax, whose ``derivative`` is a Jacobian; menus that show one
@@ -463,6 +482,8 @@ class Activation:
     params: Mapping = field(default_factory=dict)
     backward: Callable | None = field(default=None, repr=False)
     elementwise: bool = True
+    kernel: Callable | None = field(default=None, repr=False)
+    backward_kernel: Callable | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if (self.keras is None) == (self.oracle is None):
@@ -481,6 +502,10 @@ class Activation:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
         if self.backward is None:
             object.__setattr__(self, "backward", _chain_rule(self.derivative))
+        if self.kernel is None:  # the function under its _elementwise checks
+            object.__setattr__(self, "kernel", getattr(self.function, "__wrapped__", self.function))
+        if self.backward_kernel is None:
+            object.__setattr__(self, "backward_kernel", _chain_rule_kernel(self.derivative))
 
     @property
     def range_text(self):
@@ -552,6 +577,8 @@ ACTIVATIONS = {
             params={"axis": -1},
             backward=softmax_backward,
             elementwise=False,
+            kernel=_softmax,
+            backward_kernel=_softmax_backward,
         ),
     ]
 }

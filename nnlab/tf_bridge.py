@@ -306,3 +306,47 @@ def keras_loss(name, dtype="float64", **params):
             return oracles[record.name](y_true, y_pred, **params)
 
     return OracleLoss(name=record.name, dtype=dtype)
+
+
+def to_keras(mlp):
+    """The Keras twin of an ``nnlab.network.MLP``: the same layers, activations and weights.
+
+    A ``keras.Sequential`` of ``Dense`` layers in the MLP's dtype, whose ``trainable_weights``
+    line up one to one with ``mlp.params`` ([W1, b1, W2, b2, …]), so outputs, gradients and
+    optimizer steps can be compared entry by entry. Later changes to either model do not
+    reach the other. For example, ``to_keras(MLP([2, 3, 1]))`` has trainable weights of shapes
+    (2, 3), (3,), (3, 1), (1,), as ``mlp.params``.
+    """
+    import_tensorflow()
+    import keras
+
+    layers = [keras.Input((mlp.layer_sizes[0],), dtype=mlp.dtype)]
+    for layer in mlp.layers:
+        activation = keras_activation(layer.activation.name)
+        layers.append(keras.layers.Dense(layer.n_out, activation=activation, dtype=mlp.dtype))
+    model = keras.Sequential(layers)
+    model.set_weights(mlp.get_weights())
+    return model
+
+
+def keras_gradients(model, X, y, loss, sample_weight=None):
+    """(L, grads): a Keras model's loss on (X, y) and its gradients from ``tf.GradientTape``.
+
+    ``grads`` is a list of NumPy arrays aligned with ``model.trainable_weights``, which for
+    :func:`to_keras`'s model is the order of ``mlp.params``. ``loss`` is an nnlab loss name
+    (its Keras class via :func:`keras_loss`), computed in the model's dtype; ``y`` is passed
+    as the nnlab network takes it (one output: (n,) or (n, 1)).
+    """
+    tf = import_tensorflow()
+    dtype = np.dtype(model.trainable_weights[0].dtype).name  # the weights', not the model's policy
+    loss_fn = keras_loss(loss, dtype=dtype)
+    X = tf.constant(as_float_array(X, "X", ndim=2), dtype=dtype)
+    y = np.asarray(y)
+    outputs = model.outputs[0].shape[-1]
+    if y.ndim == 1 and outputs == 1:
+        y = y[:, None]
+    with tf.GradientTape() as tape:
+        out = model(X, training=True)
+        value = loss_fn(y, out, sample_weight=sample_weight)
+    grads = tape.gradient(value, model.trainable_weights)
+    return float(value), [np.asarray(g) for g in grads]

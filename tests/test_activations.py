@@ -467,3 +467,18 @@ def test_saturated_inputs(name, z, expected):
 def test_saturation_needs_an_elementwise_activation():
     with pytest.raises(ValueError, match="must be element-wise to have saturated inputs"):
         ACTIVATIONS["softmax"].saturated([1.0, 2.0])
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_kernels_compute_what_the_checked_functions_compute(name, rng):
+    """The engine's unchecked kernels are the same maths as the public, checked functions."""
+    record = ACTIVATIONS[name]
+    z, da = _inputs(rng), rng.standard_normal((7, 5))
+    params = dict(record.params)
+    np.testing.assert_array_equal(record.kernel(z, **params), record.function(z, **params))
+    np.testing.assert_array_equal(
+        record.backward_kernel(da, z, **params), record.backward(da, z, **params)
+    )
+    with np.errstate(invalid="ignore", over="ignore"):
+        nan_in = record.kernel(np.array([[np.nan, 1.0]]), **params)  # no raise
+    assert np.isnan(nan_in).any() or name == "step"  # NaN passes on (the step makes it 0)
