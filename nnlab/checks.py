@@ -13,6 +13,7 @@ message saying what to do, never a ``NameError``.
 import contextlib
 import copy
 import inspect
+import re
 import sys
 
 import numpy as np
@@ -24,14 +25,26 @@ class ExerciseError(AssertionError):
     """An exercise answer is missing or wrong; the message says how."""
 
 
-def _as_answer(label, value, if_none):
+def _expected(want_shape):
+    """How the feedback names an answer of shape ``want_shape`` (None: not known)."""
+    if want_shape is None:
+        return "a number or an array of numbers"
+    return "a single number" if want_shape == () else f"an array of shape {want_shape}"
+
+
+def _as_answer(label, value, if_none, want_shape=None, verb="is"):
     """``value`` as a float64 array, or an ExerciseError saying why it cannot be one.
 
-    Numbers and booleans are fine; ``None`` gets ``if_none``; complex, object and text
-    arrays, ragged lists, NaN and infinity each get their own message.
+    Numbers and booleans are fine; ``None`` gets ``if_none``; a dict, complex, object and text
+    arrays, ragged lists, NaN and infinity each get their own message (``verb`` and the
+    expected shape ``want_shape``, when known, word the dict's).
     """
     if value is None or value is Ellipsis:
         raise ExerciseError(if_none)
+    if isinstance(value, dict):
+        raise ExerciseError(
+            f"'{label}' {verb} a dict; this exercise wants {_expected(want_shape)}."
+        )
     try:
         raw = np.asarray(value)
     except ValueError:  # NumPy refuses ragged nested lists
@@ -99,14 +112,66 @@ def _shape_hint(got, want):
 
 def _check_shape(label, got, want, verb, shape_hint):
     if got.shape != want.shape:
-        expected = "a single number" if want.ndim == 0 else f"an array of shape {want.shape}"
+        expected = _expected(want.shape)
         hint = _shape_hint(got.shape, want.shape) if shape_hint is None else shape_hint
         raise ExerciseError(
             f"'{label}' should {verb} {expected}; yours has shape {got.shape}. {hint}".rstrip()
         )
 
 
-def check_value(name, answer, expected, *, rtol=1e-6, atol=1e-9, hint="", shape_hint=None):
+def _diagnosis(got, want, rtol, atol, samples=()):
+    """What a wrong answer ``got`` is, if it is ``want`` with its sign flipped or scaled by a
+    whole number; None otherwise.
+
+    ``samples`` are the sample counts in play (the length of each array argument); an answer's
+    own first axis counts too. One number k times too large is named only when k is such a
+    count, and one number k times too small never: for a single number a whole-number ratio can
+    be a coincidence. Every entry of an array off by the same factor is not.
+    """
+    nonzero = np.abs(want) > atol
+    if not nonzero.any():
+        return None
+    ratio = float(np.median(got[nonzero] / want[nonzero]))
+    if not np.allclose(got, ratio * want, rtol=rtol, atol=atol):
+        return None  # not one factor for every entry
+    several = np.count_nonzero(nonzero) > 1
+    samples = set(samples) | ({got.shape[0]} if got.ndim else set())
+    size = abs(ratio)
+    if np.isclose(size, 1.0, rtol=1e-6):
+        size_text = ""
+    elif size > 1 and np.isclose(size, round(size), rtol=1e-6) and round(size) in samples:
+        k = round(size)
+        size_text = (
+            f"it is exactly {k} times too large, and there are {k} samples: a mean over the "
+            "samples (a loss, say) divides each sample's share by their number."
+        )
+    elif size > 1 and np.isclose(size, round(size), rtol=1e-6) and several:
+        size_text = (
+            f"it is exactly {round(size)} times too large: a sum where a mean is wanted, or a "
+            "factor too many?"
+        )
+    elif 0 < size < 1 and np.isclose(1 / size, round(1 / size), rtol=1e-6) and several:
+        size_text = f"it is exactly {round(1 / size)} times too small: a division too many?"
+    else:
+        return None
+    if ratio > 0:  # (size_text is "" only for an answer right within a looser tolerance)
+        return size_text[:1].upper() + size_text[1:] if size_text else None
+    if not size_text:
+        return "Its sign is flipped: check which term is subtracted from which."
+    return f"Its sign is flipped, and {size_text}"
+
+
+def check_value(
+    name,
+    answer,
+    expected,
+    *,
+    rtol=1e-6,
+    atol=1e-9,
+    hint="",
+    shape_hint=None,
+    diagnose=False,
+):
     """Check a numeric answer (a number or an array) against the expected value.
 
     Parameters
@@ -121,6 +186,11 @@ def check_value(name, answer, expected, *, rtol=1e-6, atol=1e-9, hint="", shape_
         Added to the feedback when the answer is wrong: where to look for the mistake.
     shape_hint : str, optional
         Replaces the automatic hint given when the answer has the wrong shape.
+    diagnose : bool, default False
+        Recognise two common slips and say which instead of giving ``hint``: the expected value
+        with its sign flipped, or scaled by a whole number (k times too large or too small,
+        e.g. a sum where a mean is wanted; for a single number, only k times too large with k
+        samples, since one ratio may be a coincidence).
 
     >>> check_value("z", 0.41, 0.16 + 0.06 - 0.06 + 0.25)
     ✓ z = 0.41 is correct.
@@ -129,10 +199,10 @@ def check_value(name, answer, expected, *, rtol=1e-6, atol=1e-9, hint="", shape_
     ...
     nnlab.checks.ExerciseError: 'z' is not right yet: yours is 0.35. Did you add the bias?
     """
-    got = _as_answer(
-        name, answer, f"'{name}' has no answer yet: assign it above and run that cell."
-    )
     want = np.asarray(expected, dtype=np.float64)
+    got = _as_answer(
+        name, answer, f"'{name}' has no answer yet: assign it above and run that cell.", want.shape
+    )
     _check_shape(name, got, want, "be", shape_hint)
     if not np.allclose(got, want, rtol=rtol, atol=atol):
         shown = f"{float(got):.6g}" if got.ndim == 0 else f"an array with {got.size} entries"
@@ -140,7 +210,8 @@ def check_value(name, answer, expected, *, rtol=1e-6, atol=1e-9, hint="", shape_
         if got.ndim:
             wrong = int(np.sum(~np.isclose(got, want, rtol=rtol, atol=atol)))
             message += f" {wrong} of {got.size} entries differ from the expected result."
-        raise ExerciseError(f"{message} {hint}".rstrip())
+        found = _diagnosis(got, want, rtol, atol) if diagnose else None
+        raise ExerciseError(f"{message} {found or hint}".rstrip())
     shown = f" = {float(got):.6g}" if got.ndim == 0 else f" (shape {got.shape})"
     print(f"✓ {name}{shown} is correct.")
 
@@ -152,16 +223,15 @@ def check_number(name, answer):
 
     >>> check_number("b", -1.5)
     -1.5
-    >>> check_number("b", [-1.5, 0.0])
+    >>> check_number("b", [-1.5, 0.0])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    nnlab.checks.ExerciseError: 'b' should be a single number; yours has shape (2,).
+    nnlab.checks.ExerciseError: 'b' should be a single number; yours has shape (2,). Did you ...
     """
     got = _as_answer(
-        name, answer, f"'{name}' has no answer yet: assign it above and run that cell."
+        name, answer, f"'{name}' has no answer yet: assign it above and run that cell.", ()
     )
-    if got.ndim:
-        raise ExerciseError(f"'{name}' should be a single number; yours has shape {got.shape}.")
+    _check_shape(name, got, np.zeros(()), "be", None)
     return float(got)
 
 
@@ -211,21 +281,108 @@ def _read_only_copy(value):
     return copy.deepcopy(value)
 
 
+def _strict_floats():
+    """NumPy's overflow, divide-by-zero and invalid-value warnings raised as errors."""
+    return np.errstate(over="raise", divide="raise", invalid="raise")
+
+
+def _is_read_only_error(error):
+    # NumPy: "assignment destination is read-only", "output array is read-only", ...
+    return isinstance(error, ValueError) and "read-only" in str(error)
+
+
 def _changed_in_place(function, args):
-    """The name of the first array argument that ``function`` changes, given writable copies."""
+    """The position of the argument ``function`` writes to, or None if none is found.
+
+    Each argument in turn is the only read-only one: the one whose write then fails is it.
+    A function that gives up before writing is caught by comparing arguments after a call on
+    writable copies.
+    """
+    for i in range(len(args)):
+        trial = [copy.deepcopy(arg) for arg in args]
+        trial[i] = _read_only_copy(args[i])
+        try:
+            with _strict_floats():
+                function(*trial)
+        except Exception as error:  # only a write to trial[i] matters
+            if _is_read_only_error(error):
+                return i
     writable = copy.deepcopy(args)
     try:
-        function(*writable)
+        with _strict_floats():
+            function(*writable)
     except Exception:  # any result will do: only the arguments are looked at
         pass
-    try:
-        names = list(inspect.signature(function).parameters)
-    except (TypeError, ValueError):  # no signature (a builtin)
-        names = []
-    for name, before, after in zip(names, args, writable):
+    for i, (before, after) in enumerate(zip(args, writable)):
         if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
-            return name
+            return i
     return None
+
+
+def _parameter_name(function, position):
+    """The name of ``function``'s positional parameter at ``position``, or None."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # no signature (a builtin)
+        return None
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    names = [parameter.name for parameter in parameters if parameter.kind in kinds]
+    return names[position] if position < len(names) else None
+
+
+def _in_place_message(name, function, args):
+    position = _changed_in_place(function, args)
+    arg = None if position is None else _parameter_name(function, position)
+    if arg is None:
+        return (
+            f"'{name}' changed one of its arguments in place; work on a copy (x = x.copy() or "
+            "x = np.array(x)) or build a new array; np.asarray(x) does not copy."
+        )
+    return (
+        f"'{name}' changed its argument '{arg}' in place; work on a copy ({arg} = {arg}.copy() "
+        f"or {arg} = np.array({arg})) or build a new array; np.asarray({arg}) does not copy."
+    )
+
+
+def _uses_where(function):
+    """Whether ``function``'s own source calls ``where`` (np.where); False if it is unknown."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):  # defined in exec'd text, or a builtin
+        return False
+    return re.search(r"\bwhere\s*\(", source) is not None
+
+
+def _float_error_message(label, error, function):
+    """Feedback for a FloatingPointError raised under :func:`_strict_floats`, by its kind."""
+    text = str(error)
+    if text.startswith("overflow"):
+        if text.endswith(" exp"):
+            what = "np.exp gives inf for arguments above about 709"
+        else:
+            what = "a result grew beyond the largest float (about 1.8e308)"
+    elif text.startswith("divide by zero"):
+        if text.endswith(" log"):
+            what = "np.log was given 0 (its log is −inf); keep its argument away from 0"
+        else:
+            what = "something was divided by 0"
+    elif text.startswith("invalid value"):
+        what = (
+            "a result is not a number (NaN): 0/0, inf − inf, 0·inf, or the log or square root "
+            "of a negative number; often an earlier inf is the cause"
+        )
+    else:
+        what = "a floating-point operation failed"
+    message = (
+        f"'{label}' stopped: {text}. The test turns NumPy's overflow, divide-by-zero and "
+        f"invalid-value warnings into errors, and {what}."
+    )
+    if _uses_where(function):
+        message += (
+            " np.where computes both of its branches for every entry, so the branch it throws "
+            "away must not overflow or divide by zero either."
+        )
+    return message
 
 
 def _call(name, function, args, label):
@@ -233,30 +390,18 @@ def _call(name, function, args, label):
     try:
         # An overflow or 0/0 inside the student's function is an error to report, not a
         # warning to scroll past (np.where computes both branches: np.exp(1000) still runs).
-        with np.errstate(over="raise", divide="raise", invalid="raise"):
+        with _strict_floats():
             return function(*_read_only_copy(args))
     except NotImplementedError:
         raise ExerciseError(
             f"'{name}' is not written yet: replace `raise NotImplementedError()`."
         ) from None
     except FloatingPointError as error:
-        raise ExerciseError(
-            f"'{label}' stopped: {error}. np.exp overflows to inf above about 709, and inf "
-            "then gives inf/inf or 0·inf; np.where computes both of its branches for every "
-            "entry, so an np.exp inside it runs even where its result is not used."
-        ) from None
+        raise ExerciseError(_float_error_message(label, error, function)) from None
     except Exception as error:
-        # NumPy: "assignment destination is read-only", "output array is read-only"
-        if not (isinstance(error, ValueError) and "read-only" in str(error)):
+        if not _is_read_only_error(error):
             raise ExerciseError(f"'{label}' raised {type(error).__name__}: {error}") from error
-    arg = _changed_in_place(function, args)
-    if arg is None:
-        what, fix = "an argument", "x = x.copy()"
-    else:
-        what, fix = f"its argument '{arg}'", f"{arg} = {arg}.copy()"
-    raise ExerciseError(
-        f"'{name}' changed {what} in place; work on a copy ({fix}) or build a new array."
-    )
+    raise ExerciseError(_in_place_message(name, function, args))
 
 
 def _is_several(result):
@@ -266,9 +411,10 @@ def _is_several(result):
     )
 
 
-def _compare(label, got, want, options, item=False):
+def _compare(label, got, want, options, item=False, samples=()):
     """Raise an ExerciseError unless the student's result ``got`` matches the reference's
-    ``want``; ``item`` marks one item of a tuple result."""
+    ``want``; ``item`` marks one item of a tuple result, ``samples`` are the arguments' lengths
+    (for :func:`_diagnosis`)."""
     returned = "is" if item else "returned"
     if_none = f"'{label}' {returned} None: did your function `return` its result?"
     if got is None:
@@ -281,19 +427,23 @@ def _compare(label, got, want, options, item=False):
                 f"yours returned {count}."
             )
         for i, (got_item, want_item) in enumerate(zip(got, want)):
-            _compare(f"{label}[{i}]", got_item, want_item, options, item=True)
+            _compare(f"{label}[{i}]", got_item, want_item, options, True, samples)
         return
     if isinstance(got, tuple):
+        values = "1 value" if len(got) == 1 else f"{len(got)} values"
+        comma = ": a trailing comma after `return …`?" if len(got) == 1 else ""
         raise ExerciseError(
-            f"'{label}' {returned} {len(got)} values (a tuple); it should return only the result."
+            f"'{label}' {returned} {values} (a tuple{comma}); it should return only the result."
         )
-    got = _as_answer(label, got, if_none)
     want = np.asarray(want, dtype=np.float64)
+    got = _as_answer(label, got, if_none, want.shape, returned)
     _check_shape(label, got, want, "be" if item else "return", options["shape_hint"])
-    if not np.allclose(got, want, rtol=options["rtol"], atol=options["atol"]):
+    rtol, atol = options["rtol"], options["atol"]
+    if not np.allclose(got, want, rtol=rtol, atol=atol):
+        found = _diagnosis(got, want, rtol, atol, samples) if options["diagnose"] else None
         raise ExerciseError(
             f"'{label}' {returned} {np.array2string(got, precision=4)}, which is not right. "
-            f"{options['hint']}".rstrip()
+            f"{found or options['hint']}".rstrip()
         )
 
 
@@ -314,6 +464,7 @@ def check_function(
     atol=1e-9,
     hint="",
     shape_hint=None,
+    diagnose=False,
     without_nnlab=False,
 ):
     """Call ``function`` and ``reference`` on each case and compare their results.
@@ -329,7 +480,7 @@ def check_function(
     function, reference : callable
     cases : list of tuple
         The positional arguments of each call.
-    rtol, atol, hint, shape_hint
+    rtol, atol, hint, shape_hint, diagnose
         As in :func:`check_value`.
     without_nnlab : bool, default False
         Call ``function`` with nnlab switched off (:func:`nnlab_switched_off`), for exercises
@@ -342,11 +493,18 @@ def check_function(
         raise ExerciseError(f"'{name}' has no answer yet: define it above and run that cell.")
     if not callable(function):
         raise ExerciseError(f"'{name}' should be a function; yours is {describe(function)}.")
-    options = {"rtol": rtol, "atol": atol, "hint": hint, "shape_hint": shape_hint}
+    options = {
+        "rtol": rtol,
+        "atol": atol,
+        "hint": hint,
+        "shape_hint": shape_hint,
+        "diagnose": diagnose,
+    }
     for args in cases:
         label = f"{name}({', '.join(_show(a) for a in args)})"
         want = reference(*_read_only_copy(args))
         with nnlab_switched_off() if without_nnlab else contextlib.nullcontext():
             got = _call(name, function, args, label)
-        _compare(label, got, want, options)
+        samples = [np.shape(arg)[0] for arg in args if np.ndim(arg)]
+        _compare(label, got, want, options, samples=samples)
     print(f"✓ {name} is correct on all {len(cases)} test inputs.")

@@ -115,8 +115,8 @@ def test_an_in_place_function_is_reported_not_passed():
     z = np.array([-1.0, 2.0])
     with pytest.raises(
         ExerciseError,
-        match=r"^'relu' changed its argument 'z' in place; work on a copy \(z = z.copy\(\)\) "
-        "or build a new array.$",
+        match=r"^'relu' changed its argument 'z' in place; work on a copy \(z = z.copy\(\) or "
+        r"z = np.array\(z\)\) or build a new array; np.asarray\(z\) does not copy.$",
     ):
         check_function("relu", relu, lambda z: np.maximum(z, 0.0), [(z,)])
     np.testing.assert_array_equal(z, [-1.0, 2.0])  # the test case itself is untouched
@@ -129,6 +129,136 @@ def test_an_in_place_update_names_the_argument_it_changed():
 
     with pytest.raises(ExerciseError, match=r"^'shifted' changed its argument 'w' in place"):
         check_function("shifted", shifted, lambda x, w: x @ (w + 1), [(np.ones(2), np.ones(2))])
+
+
+@pytest.mark.parametrize(
+    "student",
+    [
+        pytest.param(lambda y, z: (z.__setitem__(slice(None), z), z.sum())[1], id="same values"),
+        pytest.param(lambda y, z: (np.multiply(z, 1.0, out=z), z.sum())[1], id="times 1"),
+    ],
+)
+def test_an_in_place_write_that_changes_no_value_still_names_its_argument(student):
+    # z[:] = z or z *= 1.0 leave the values as they were, so comparing before and after
+    # cannot tell which argument was written to; making one read-only at a time can.
+    with pytest.raises(ExerciseError, match=r"^'f' changed its argument 'z' in place"):
+        check_function("f", student, lambda y, z: z.sum(), [(np.ones(2), np.ones(2))])
+
+
+def test_asarray_is_named_as_no_copy():
+    def bce(y, z):
+        z = np.asarray(z, dtype=float)  # no copy: still the read-only argument
+        z *= 1.0
+        return float(np.mean(z - y))
+
+    with pytest.raises(ExerciseError, match=r"'z' in place.*np.asarray\(z\) does not copy\.$"):
+        check_function("bce", bce, lambda y, z: float(np.mean(z - y)), [(np.ones(2), np.ones(2))])
+
+
+# --- Floating-point errors: worded by their kind, np.where only when the code uses it ---------
+
+
+def _two_branch_softplus(z):
+    return np.where(z >= 0, z + np.log1p(np.exp(-z)), np.log1p(np.exp(z)))
+
+
+def _naive_softplus(z):
+    return np.log1p(np.exp(z))
+
+
+def _log_of_probability(p):
+    return -np.log(p)
+
+
+def _zero_over_zero(x):
+    return x / x
+
+
+@pytest.mark.parametrize(
+    ("student", "says", "does_not_say"),
+    [
+        (_two_branch_softplus, ["overflow encountered in exp", "above about 709", "np.where"], []),
+        (_naive_softplus, ["overflow encountered in exp", "above about 709"], ["np.where"]),
+        (
+            _log_of_probability,
+            ["divide by zero encountered in log", "np.log was given 0"],
+            ["np.exp", "np.where", "709"],
+        ),
+        (_zero_over_zero, ["invalid value encountered in divide", "0/0"], ["np.exp", "np.where"]),
+    ],
+)
+def test_a_floating_point_error_is_worded_by_its_kind(student, says, does_not_say):
+    with pytest.raises(ExerciseError) as raised:
+        check_function("f", student, np.abs, [(np.array([1000.0, 0.0, -1000.0]),)])
+    message = str(raised.value)
+    assert (
+        "turns NumPy's overflow, divide-by-zero and invalid-value warnings into errors" in message
+    )
+    for text in says:
+        assert text in message
+    for text in does_not_say:
+        assert text not in message
+
+
+def test_a_function_without_source_gets_no_np_where_sentence():
+    namespace = {"np": np}
+    exec("def f(z):\n    return np.where(z > 0, np.exp(z), 0.0)\n", namespace)  # no source file
+    with pytest.raises(ExerciseError, match="overflow encountered in exp") as raised:
+        check_function("f", namespace["f"], np.abs, [(np.array([1000.0]),)])
+    assert "np.where" not in str(raised.value)
+
+
+# --- Recognised slips: a flipped sign, a whole-number scale -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        ([-0.1, 0.2, -0.3, 0.4], "Its sign is flipped: check which term is subtracted"),
+        ([0.4, -0.8, 1.2, -1.6], "exactly 4 times too large, and there are 4 samples"),
+        ([0.2, -0.4, 0.6, -0.8], "exactly 2 times too large: a sum where a mean is wanted"),
+        ([0.05, -0.1, 0.15, -0.2], "exactly 2 times too small"),
+        ([-0.4, 0.8, -1.2, 1.6], "Its sign is flipped, and it is exactly 4 times too large"),
+    ],
+)
+def test_diagnose_names_a_flipped_sign_or_a_scale(answer, says):
+    want = [0.1, -0.2, 0.3, -0.4]
+    with pytest.raises(ExerciseError, match=says) as raised:
+        check_value("g", answer, want, hint="See section 6.", diagnose=True)
+    assert "See section 6." not in str(raised.value)  # the diagnosis replaces the hint
+    with pytest.raises(ExerciseError, match=r"differ from the expected result. See section 6.$"):
+        check_value("g", answer, want, hint="See section 6.")  # off by default
+
+
+def test_diagnose_falls_back_to_the_hint():
+    with pytest.raises(ExerciseError, match=r"differ from the expected result. See section 6.$"):
+        check_value(
+            "g", [0.1, -0.2, 0.3, 0.4], [0.1, -0.2, 0.3, -0.4], hint="See section 6.", diagnose=True
+        )
+    with pytest.raises(ExerciseError, match=r"yours is 0.15. See section 6.$"):
+        check_value("g", 0.15, 0.1, hint="See section 6.", diagnose=True)  # 1.5 times
+
+
+def test_a_single_number_off_by_a_whole_number_is_named_only_for_a_sample_count():
+    # One number twice too small may be a coincidence (half of the test's logits clipped):
+    # the hint stays. Three times too large with three samples is a sum, not a coincidence.
+    with pytest.raises(ExerciseError, match=r"returned 1., which is not right. See section 4.$"):
+        check_function(
+            "f", lambda x: 1.0, lambda x: 2.0, [(np.ones(3),)], hint="See section 4.", diagnose=True
+        )
+    with pytest.raises(ExerciseError, match=r"returned 4., which is not right. See section 4.$"):
+        check_function(
+            "f", lambda x: 4.0, lambda x: 2.0, [(np.ones(3),)], hint="See section 4.", diagnose=True
+        )
+    with pytest.raises(ExerciseError, match=r"exactly 3 times too large, and there are 3 samples"):
+        check_function("f", lambda x: 6.0, lambda x: 2.0, [(np.ones(3),)], diagnose=True)
+    with pytest.raises(ExerciseError, match=r"yours is -2. Its sign is flipped"):
+        check_value("f", -2.0, 2.0, diagnose=True)
+
+
+def test_check_function_can_diagnose_a_sum_where_a_mean_is_wanted():
+    with pytest.raises(ExerciseError, match=r"returned 6., which is not right. It is exactly 3 "):
+        check_function("f", np.sum, np.mean, [(np.array([1.0, 2.0, 3.0]),)], diagnose=True)
 
 
 # --- Tuple results -----------------------------------------------------------------------------
@@ -264,6 +394,10 @@ def test_check_number_returns_the_number_or_says_what_is_wrong():
         checks.ExerciseError, match=r"'b' should be a single number; yours has shape \(1,\)"
     ):
         checks.check_number("b", np.array([-1.5]))
+    with pytest.raises(
+        checks.ExerciseError, match=r"yours has shape \(5,\)\. Did you skip a sum or a mean\?$"
+    ):
+        checks.check_number("b", np.ones(5))
 
 
 def test_nnlab_switched_off_fails_answers_that_call_nnlab_and_restores_it():
@@ -315,6 +449,22 @@ def test_a_tuple_where_one_result_is_expected_is_named():
         ExerciseError, match=r"returned 2 values \(a tuple\); it should return only"
     ):
         check_function("f", lambda x: (x, 2 * x), lambda x: 2 * x, [(np.array([1.0, 2.0]),)])
+    with pytest.raises(
+        ExerciseError,
+        match=r"returned 1 value \(a tuple: a trailing comma after `return …`\?\); it should",
+    ):
+        check_function("f", lambda x: (2 * x,), lambda x: 2 * x, [(np.array([1.0, 2.0]),)])
+
+
+def test_a_dict_gets_its_own_message_with_the_expected_shape():
+    with pytest.raises(
+        ExerciseError,
+        match=r"^'w\(\[0 1\]\)' returned a dict; this exercise wants an array of "
+        r"shape \(2,\)\.$",
+    ):
+        check_function("w", lambda y: {0: 1.0, 1: 1.0}, lambda y: np.ones(2), [(np.array([0, 1]),)])
+    with pytest.raises(ExerciseError, match=r"^'c' is a dict; this exercise wants a single number"):
+        check_value("c", {0: 1.0}, 1.0)
 
 
 def test_an_overflow_inside_the_students_function_is_reported():
