@@ -508,3 +508,84 @@ def check_function(
         samples = [np.shape(arg)[0] for arg in args if np.ndim(arg)]
         _compare(label, got, want, options, samples=samples)
     print(f"✓ {name} is correct on all {len(cases)} test inputs.")
+
+
+def _central_gradients(forward, args, dout):
+    """d(Σ forward(*args) ⊙ dout)/d(args[i]) by central differences, for each input i."""
+    from nnlab.gradcheck import numerical_gradient
+
+    def f_of(i):
+        return lambda x: float(np.sum(forward(*args[:i], x, *args[i + 1 :]) * dout))
+
+    return tuple(numerical_gradient(f_of(i), arg) for i, arg in enumerate(args))
+
+
+_GRADIENT_TOLERANCE = 1e-5  # a right backward pass is ~1e-10 from central differences
+
+
+def check_backward(name, backward, forward, cases, *, names=None, hint="", without_nnlab=False):
+    """Grade a backward pass with a gradient check: each gradient it returns is compared with
+    central differences (``nnlab.gradcheck``) of f = Σ forward(*inputs) ⊙ dout.
+
+    Parameters
+    ----------
+    name : str
+        The function's name in the exercise.
+    backward : callable
+        The student's ``backward(dout, *inputs)``, returning one gradient per input, in order.
+    forward : callable
+        ``forward(*inputs) -> out`` (the course's, correct).
+    cases : list of tuple
+        The inputs of each check; dout is drawn at random (seeded), shaped like the output.
+    names : sequence of str, optional
+        The gradients' names in the messages ("dX", "dW", "db"); default d0, d1, ….
+    hint : str
+        Added when a gradient is wrong (the diagnosis of a flipped sign or a scale comes first).
+    without_nnlab : bool, default False
+        Call ``backward`` with nnlab switched off, as in :func:`check_function`.
+
+    >>> def tanh_backward(dout, z):
+    ...     return (dout * (1 - np.tanh(z) ** 2),)
+    >>> check_backward("tanh_backward", tanh_backward, np.tanh, [(np.array([0.5, -1.0]),)])
+    ✓ tanh_backward passes the gradient check: relative error < 1e-05 on 1 test input.
+    """
+    from nnlab.gradcheck import relative_error  # imported here: only graders need it
+
+    if backward is None or backward is Ellipsis:
+        raise ExerciseError(f"'{name}' has no answer yet: define it above and run that cell.")
+    if not callable(backward):
+        raise ExerciseError(f"'{name}' should be a function; yours is {describe(backward)}.")
+    options = {"rtol": 1e-5, "atol": 1e-7, "hint": hint, "shape_hint": None, "diagnose": True}
+    rng = np.random.default_rng(0)
+    for args in cases:
+        args = tuple(np.asarray(arg, dtype=np.float64) for arg in args)
+        grad_names = list(names or [f"d{i}" for i in range(len(args))])
+        shapes = ", ".join(f"{n[1:] or n} {arg.shape}" for n, arg in zip(grad_names, args))
+        label = f"{name}(dout, {shapes})"
+        dout = rng.standard_normal(np.shape(forward(*args)))
+        with nnlab_switched_off() if without_nnlab else contextlib.nullcontext():
+            got = _call(name, backward, (dout, *args), label)
+        numeric = _central_gradients(forward, args, dout)
+        if got is None:
+            raise ExerciseError(f"'{label}' returned None: did your function `return` its result?")
+        if not isinstance(got, (tuple, list)) or len(got) != len(args):
+            count = len(got) if isinstance(got, (tuple, list)) else "one value"
+            raise ExerciseError(
+                f"'{label}' should return {len(args)} gradients ({', '.join(grad_names)}), one "
+                f"per input; yours returned {count}."
+            )
+        samples = [len(dout)] if np.ndim(dout) else []
+        for grad_name, got_item, want_item in zip(grad_names, got, numeric):
+            _compare(f"{name}: {grad_name}", got_item, want_item, options, True, samples)
+            error = relative_error(np.asarray(got_item, dtype=float), want_item)
+            if error >= _GRADIENT_TOLERANCE:  # allclose passed, but small entries are off
+                message = (
+                    f"'{name}: {grad_name}' is close but not right: relative error {error:.1e} "
+                    f"against central differences (a correct gradient gives < 1e-8). {hint}"
+                )
+                raise ExerciseError(message.rstrip())
+    inputs = "1 test input" if len(cases) == 1 else f"all {len(cases)} test inputs"
+    print(
+        f"✓ {name} passes the gradient check: relative error < {_GRADIENT_TOLERANCE:.0e} "
+        f"on {inputs}."
+    )

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nnlab import checks
-from nnlab.checks import ExerciseError, check_function, check_value
+from nnlab.checks import ExerciseError, check_backward, check_function, check_value
 
 
 def test_right_answers_print_a_tick(capsys):
@@ -474,3 +474,81 @@ def test_an_overflow_inside_the_students_function_is_reported():
 
     with pytest.raises(checks.ExerciseError, match="stopped: overflow encountered in exp"):
         checks.check_function("softmax", naive_softmax, lambda z: z, [(np.array([1000.0, 0.0]),)])
+
+
+def _dense_relu(X, W, b):
+    return np.maximum(X @ W + b, 0.0)
+
+
+def _mask(X, W, b):
+    return X @ W + b > 0
+
+
+BACKWARDS = {  # the student's dense_relu_backward(dout, X, W, b): right, and typical slips
+    "right": lambda d, X, W, b: (
+        (d * _mask(X, W, b)) @ W.T,
+        X.T @ (d * _mask(X, W, b)),
+        (d * _mask(X, W, b)).sum(axis=0),
+    ),
+    "no relu": lambda d, X, W, b: (d @ W.T, X.T @ d, d.sum(axis=0)),
+    "sign of dW": lambda d, X, W, b: (
+        (d * _mask(X, W, b)) @ W.T,
+        -(X.T @ (d * _mask(X, W, b))),
+        (d * _mask(X, W, b)).sum(axis=0),
+    ),
+    "two results": lambda d, X, W, b: (d @ W.T, X.T @ d),
+    "transposed dW": lambda d, X, W, b: (
+        (d * _mask(X, W, b)) @ W.T,
+        (d * _mask(X, W, b)).T @ X,
+        (d * _mask(X, W, b)).sum(axis=0),
+    ),
+    "None": lambda d, X, W, b: None,
+}
+
+
+def _backward_cases():
+    rng = np.random.default_rng(1)
+    return [(rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=2))]
+
+
+@pytest.mark.parametrize(
+    ("variant", "match"),
+    [
+        ("no relu", r"(?s)'dense_relu_backward: dX' is .* which is not right\. Look at f'"),
+        ("sign of dW", r"(?s)'dense_relu_backward: dW' .* Its sign is flipped"),
+        (
+            "two results",
+            r"should return 3 gradients \(dX, dW, db\), one per input; yours returned 2",
+        ),
+        ("transposed dW", r"'dense_relu_backward: dW' should be an array of shape \(3, 2\)"),
+        ("None", r"returned None: did your function `return`"),
+    ],
+)
+def test_check_backward_names_the_wrong_gradient(variant, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_backward(
+            "dense_relu_backward",
+            BACKWARDS[variant],
+            _dense_relu,
+            _backward_cases(),
+            names=("dX", "dW", "db"),
+            hint="Look at f'.",
+        )
+
+
+def test_check_backward_passes_a_right_backward_and_reports_in_place_writes(capsys):
+    check_backward(
+        "dense_relu_backward",
+        BACKWARDS["right"],
+        _dense_relu,
+        _backward_cases(),
+        names=("dX", "dW", "db"),
+    )
+    assert capsys.readouterr().out.startswith("✓ dense_relu_backward passes the gradient check")
+
+    def in_place(dout, X, W, b):
+        dout[~_mask(X, W, b)] = 0
+        return dout @ W.T, X.T @ dout, dout.sum(axis=0)
+
+    with pytest.raises(ExerciseError, match=r"changed its argument 'dout' in place"):
+        check_backward("dense_relu_backward", in_place, _dense_relu, _backward_cases())
