@@ -507,6 +507,11 @@ class Activation:
         if self.backward_kernel is None:
             object.__setattr__(self, "backward_kernel", _chain_rule_kernel(self.derivative))
 
+    def __reduce__(self):
+        """Copies and pickles refer to the registry entry by name (its params are read-only),
+        so ``copy.deepcopy(network)`` and ``pickle.dumps(network)`` work."""
+        return get_activation, (self.name,)
+
     @property
     def range_text(self):
         """The output range as the notes write it: "(0, 1)", "[0, ∞)", "{0, 1}"."""

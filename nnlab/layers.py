@@ -87,6 +87,10 @@ class Dense:
         return [self.W, self.b]
 
     @property
+    def param_names(self):
+        return ["W", "b"]
+
+    @property
     def n_in(self):
         return self.W.shape[0]
 

@@ -724,6 +724,10 @@ class Loss:
         check_choice(self.task, "task", TASKS)
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
+    def __reduce__(self):
+        """Copies and pickles refer to the registry entry by name (its params are read-only)."""
+        return get_loss, (self.name,)
+
 
 _CROSSENTROPY = {"from_logits": False, "label_smoothing": 0.0}
 

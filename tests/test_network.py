@@ -431,3 +431,15 @@ def test_a_schedule_sets_each_steps_learning_rate():
         optimizer.step([w], [np.array([-1.0])])
     assert w[0] == pytest.approx(1 + 1 / 2 + 1 / 3)
     assert optimizer.iterations == 3
+
+
+def test_networks_can_be_deep_copied_and_pickled():
+    import copy
+    import pickle
+
+    mlp = MLP([2, 3, 1], activation="elu", output_activation="sigmoid", rng=0)
+    for twin in (copy.deepcopy(mlp), pickle.loads(pickle.dumps(mlp))):
+        assert twin.layers[0].activation is mlp.layers[0].activation  # the registry record
+        for p, q in zip(twin.params, mlp.params):
+            assert p is not q
+            np.testing.assert_array_equal(p, q)
