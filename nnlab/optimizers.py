@@ -153,14 +153,23 @@ class Adam(Optimizer):
         )
 
     def _new_slots(self, param):
-        return np.zeros_like(param), np.zeros_like(param)
+        return np.zeros_like(param), np.zeros_like(param), np.empty_like(param)  # m, v, scratch
 
     def _update(self, p, g, slots, rate, t):
-        m, v = slots
+        m, v, scratch = slots  # scratch: working space, so a step allocates nothing
         alpha = rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
-        m += (g - m) * (1 - self.beta_1)  # Keras' form of β₁m + (1 − β₁)g
-        v += (g * g - v) * (1 - self.beta_2)
-        p -= (m * alpha) / (np.sqrt(v) + self.epsilon)
+        np.subtract(g, m, out=scratch)
+        scratch *= 1 - self.beta_1
+        m += scratch  # m ← m + (g − m)(1 − β₁): Keras' form of β₁m + (1 − β₁)g
+        np.multiply(g, g, out=scratch)
+        scratch -= v
+        scratch *= 1 - self.beta_2
+        v += scratch  # v ← v + (g² − v)(1 − β₂)
+        np.sqrt(v, out=scratch)
+        scratch += self.epsilon
+        np.divide(m, scratch, out=scratch)
+        scratch *= alpha
+        p -= scratch  # w ← w − α·m / (√v + ε)
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}
