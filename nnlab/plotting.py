@@ -9,6 +9,7 @@ import itertools
 import statistics
 from collections.abc import Mapping
 
+import contourpy
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -504,6 +505,188 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, title=None):
     ax.set_title(title or "Decision boundary")
     ax.legend(handles=handles, loc="best")
     return result
+
+
+def line_points(w, b, box):
+    """Two points of the line w₁·x₁ + w₂·x₂ + b = 0 across the square ``box`` = (low, high) on
+    both axes, as (x₁ values, x₂ values); two empty lists when w = 0 (there is no line then).
+
+    The line is solved for the coordinate with the larger weight, so nothing is divided by a
+    weight near 0; the axes clip what lies outside the square.
+
+    >>> line_points([1.0, 1.0], -1.0, (0.0, 2.0))  # x₁ + x₂ = 1
+    ([0.0, 2.0], [1.0, -1.0])
+    >>> line_points([0.0, 0.0], 1.0, (0.0, 2.0))
+    ([], [])
+    """
+    (w1, w2), ends = w, [float(box[0]), float(box[1])]
+    if w1 == 0 and w2 == 0:
+        return [], []
+    if abs(w2) >= abs(w1):
+        return ends, [-(w1 * x1 + b) / w2 + 0.0 for x1 in ends]  # + 0.0: never −0.0
+    return [-(w2 * x2 + b) / w1 + 0.0 for x2 in ends], ends
+
+
+def _contour_lines(ticks, P, level):
+    """The level line(s) of P (grid over ``ticks`` × ``ticks``) as one (n, 2) array, the pieces
+    separated by NaN rows, as a single Line2D draws them."""
+    generator = contourpy.contour_generator(ticks, ticks, P, line_type="Separate")
+    pieces = [np.vstack([piece, [[np.nan, np.nan]]]) for piece in generator.lines(level)]
+    return np.vstack(pieces) if pieces else np.empty((0, 2))
+
+
+class DecisionPlot:
+    """A classifier's picture of the plane, redrawn in place: the plane coloured by P(class 1)
+    in the bands of :func:`plot_decision_boundary`, the boundary p = 0.5 as a black line, the
+    points of ``X`` coloured by class, a ring that marks one point, and up to ``n_lines``
+    straight lines w·x + b = 0 (a hidden unit's each).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    X : array_like, shape (n_samples, 2)
+    y : array_like of 0 and 1, shape (n_samples,)
+    box : (float, float)
+        The square shown (the same range on both axes); the plane is evaluated on a grid over it.
+    n_lines : int
+        How many straight lines ``show`` can draw (the unused ones stay empty).
+    line_label, ring_label : str, optional
+        Legend entries for those lines and for the ring.
+    resolution : int
+        Grid points per axis.
+    point_size : float
+        Marker area of the points, as in ``scatter``.
+
+    ``show(predict, boundary=..., lines=..., ring=...)`` updates the existing artists' data;
+    ``set_labels(y)`` recolours the points (a new logic gate over the same four inputs).
+    ``moving`` holds every artist these change, the legend is outside the axes: widgets redraw
+    just those over a saved background.
+    """
+
+    def __init__(
+        self,
+        ax,
+        X,
+        y,
+        box=(-0.5, 1.5),
+        n_lines=0,
+        line_label=None,
+        ring_label=None,
+        resolution=100,
+        point_size=25,
+    ):
+        self.ax, self.box = ax, (float(box[0]), float(box[1]))
+        self.ticks = np.linspace(*self.box, resolution)
+        grid_1, grid_2 = np.meshgrid(self.ticks, self.ticks)  # (resolution, resolution) each
+        self.grid = np.column_stack([grid_1.ravel(), grid_2.ravel()])  # (resolution², 2)
+        levels = np.linspace(0, 1, 11)
+        bands = mpl.colormaps["RdBu_r"]((levels[:-1] + levels[1:]) / 2)  # contourf's colours
+        self.plane = ax.imshow(
+            np.zeros((resolution, resolution)),
+            origin="lower",
+            extent=(*self.box, *self.box),
+            cmap=mpl.colors.ListedColormap(bands),
+            norm=mpl.colors.BoundaryNorm(levels, len(bands), clip=True),
+            alpha=0.5,
+            interpolation="bilinear",
+            interpolation_stage="data",  # smooth P, then its colour band
+            zorder=0,
+        )
+        (self.boundary,) = ax.plot([], [], color="black", lw=2, label="boundary p = 0.5")
+        self.lines = [
+            ax.plot([], [], color=LINE_COLORS[j % len(LINE_COLORS)], lw=1.5, ls="--")[0]
+            for j in range(n_lines)
+        ]
+        self.points = ax.scatter(*np.asarray(X, dtype=float).T, s=point_size, zorder=3)
+        self.points.set_edgecolor("white")
+        (self.ring,) = ax.plot(
+            [], [], "o", mfc="none", mec=COLORS["slope"], ms=15, mew=2.5, zorder=4, label=ring_label
+        )
+        self.set_labels(y)
+        # All that ``show`` changes, in drawing order (the points above the plane): widgets
+        # redraw just these over a saved background. The legend sits outside the axes.
+        self.moving = (self.plane, self.boundary, *self.lines, self.points, self.ring)
+        handles = [
+            mpl.lines.Line2D([], [], ls="", marker="o", color=CLASS_COLORS[k], label=f"class {k}")
+            for k in (0, 1)
+        ]
+        handles.append(self.boundary)
+        if n_lines and line_label:
+            handles.append(
+                mpl.lines.Line2D([], [], color=COLORS["guide"], ls="--", label=line_label)
+            )
+        if ring_label:
+            handles.append(self.ring)
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
+        ax.set_xlim(*self.box)
+        ax.set_ylim(*self.box)
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+
+    def set_labels(self, y):
+        """Colour the points by their classes ``y`` (n_samples,)."""
+        self.points.set_facecolor([CLASS_COLORS[k] for k in np.asarray(y)])
+
+    def show(self, predict, boundary=None, lines=(), ring=None):
+        """Colour the plane by ``predict`` and draw the boundary, the lines and the ring.
+
+        Parameters
+        ----------
+        predict : callable
+            Points (m, 2) → P(class 1), shape (m,) or (m, 1), in [0, 1] (0/1 labels work too).
+        boundary : (w, b), optional
+            A straight boundary w·x + b = 0, drawn exactly (a perceptron's); by default the
+            level line p = 0.5 of ``predict`` on the grid.
+        lines : sequence of (w, b)
+            At most ``n_lines`` straight lines w·x + b = 0; the rest are emptied.
+        ring : (x₁, x₂), optional
+            The point to ring; None removes the ring.
+        """
+        P = np.asarray(predict(self.grid), dtype=float).reshape(len(self.ticks), -1)
+        self.plane.set_data(P)
+        if boundary is not None:
+            self.boundary.set_data(*line_points(*boundary, self.box))
+        else:
+            self.boundary.set_data(*_contour_lines(self.ticks, P, 0.5).T)
+        if len(lines) > len(self.lines):
+            raise ValueError(f"'lines' holds {len(lines)} lines; {len(self.lines)} are drawn.")
+        for j, line in enumerate(self.lines):
+            line.set_data(*(line_points(*lines[j], self.box) if j < len(lines) else ([], [])))
+        self.ring.set_data(*(([ring[0]], [ring[1]]) if ring is not None else ([], [])))
+
+
+class EpochBarPlot:
+    """One bar per epoch (a count: the perceptron's mistakes), redrawn in place.
+
+    ``max_epochs`` bars on a fixed x-axis 1 … ``max_epochs`` (runs of any length compare at a
+    glance, and a new run redraws only the bars); ``show(counts)`` sets their heights, 0 past
+    the counts. With ``running=True`` the last count is an epoch still under way, drawn in
+    another colour. ``moving`` holds the bars.
+    """
+
+    def __init__(self, ax, max_epochs, high, ylabel="count"):
+        self.ax = ax
+        epochs = np.arange(1, max_epochs + 1)
+        self.bars = ax.bar(epochs, np.zeros(max_epochs), width=0.7, color=COLORS["curve"])
+        self.moving = tuple(self.bars)
+        handles = [
+            mpl.patches.Patch(color=COLORS["curve"], label="finished epoch"),
+            mpl.patches.Patch(color=COLORS["slope"], label="epoch so far"),
+        ]
+        ax.legend(handles=handles, loc="upper right", fontsize=8)
+        ax.set_xlim(0.4, max_epochs + 0.6)
+        ax.set_ylim(0, 1.4 * high)  # room for the legend above the highest bar
+        ax.set_yticks(range(high + 1))
+        ax.set_xticks([1, *range(5, max_epochs + 1, 5)])  # 1, 5, 10, …
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+
+    def show(self, counts, running=False):
+        """Bars of height ``counts`` (epochs 1, 2, …), the rest 0."""
+        for i, bar in enumerate(self.bars):
+            bar.set_height(counts[i] if i < len(counts) else 0)
+            last = running and i == len(counts) - 1
+            bar.set_color(COLORS["slope"] if last else COLORS["curve"])
 
 
 def _as_runs(histories, metric):
