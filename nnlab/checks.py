@@ -448,10 +448,15 @@ def _compare(label, got, want, options, item=False, samples=()):
 
 
 def _show(value):
+    """An argument as a message shows it: small arrays in full, larger ones by their shape (a
+    test input of 20 numbers would bury the message, and give the hidden inputs away)."""
     try:
-        return np.array2string(np.asarray(value), precision=4)
+        array = np.asarray(value)
     except ValueError:  # a tuple of arrays of different shapes
         return describe(value)
+    if array.size > 6:
+        return f"<array of shape {array.shape}>"
+    return np.array2string(array, precision=4)
 
 
 def check_function(
@@ -507,7 +512,23 @@ def check_function(
             got = _call(name, function, args, label)
         samples = [np.shape(arg)[0] for arg in args if np.ndim(arg)]
         _compare(label, got, want, options, samples=samples)
-    print(f"✓ {name} is correct on all {len(cases)} test inputs.")
+    inputs = "the 1 test input" if len(cases) == 1 else f"all {len(cases)} test inputs"
+    print(f"✓ {name} is correct on {inputs}.")
+
+
+def _check_order(name, got, want, grad_names):
+    """An ExerciseError if a returned gradient has the shape of another one and not its own:
+    the right gradients in the wrong order."""
+    shapes = [np.shape(item) for item in want]
+    for position, item in enumerate(got):
+        shape = np.shape(item) if isinstance(item, (np.ndarray, list, tuple)) else None
+        if shape is None or shape == shapes[position] or shape not in shapes:
+            continue
+        looks_like = grad_names[shapes.index(shape)]
+        raise ExerciseError(
+            f"'{name}' returned, in position {position + 1}, an array of shape {shape}: that "
+            f"looks like {looks_like}. Return ({', '.join(grad_names)}) in that order."
+        )
 
 
 def _central_gradients(forward, args, dout):
@@ -575,6 +596,7 @@ def check_backward(name, backward, forward, cases, *, names=None, hint="", witho
                 f"per input; yours returned {count}."
             )
         samples = [len(dout)] if np.ndim(dout) else []
+        _check_order(name, got, numeric, grad_names)
         for grad_name, got_item, want_item in zip(grad_names, got, numeric):
             _compare(f"{name}: {grad_name}", got_item, want_item, options, True, samples)
             error = relative_error(np.asarray(got_item, dtype=float), want_item)

@@ -441,11 +441,24 @@ def check_loss_explorer(page):
     assert expected in text, f"the readout {text!r} does not show {expected}"
 
 
+def check_backprop_stepper(page):
+    """Move the step slider of notebook 05's stepper to its end, 14: the readout must name the
+    update stage with the weights it moved to, as the headless widget at step 14 shows them."""
+    from nnlab.widgets import make_backprop_stepper
+
+    text, value = move_slider(page, "nnlab-backprop-stepper", 2, "05_backprop-slider-moved.png")
+    assert value == "14", f"the step slider's maximum should be 14; got {value}"
+    expected = make_backprop_stepper(step=14).readout.value.split("<br>")[0]
+    expected = re.sub(r"<[^>]+>", "", expected)  # the bold stage line, as the page shows it
+    assert expected in text, f"the readout {text!r} does not show {expected!r}"
+
+
 # How each registered widget (nnlab.widgets.WIDGETS) is driven, and the notebook that shows it.
 WIDGET_CHECKS = {
     "neuron_playground": ("01_neurons.ipynb", check_neuron_playground),
     "activation_explorer": ("03_activations.ipynb", check_activation_explorer),
     "loss_explorer": ("04_losses.ipynb", check_loss_explorer),
+    "backprop_stepper": ("05_backprop.ipynb", check_backprop_stepper),
 }
 
 

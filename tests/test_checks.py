@@ -272,7 +272,7 @@ def _forward(x):
 def test_tuple_results_are_compared_item_by_item(capsys):
     cases = [(np.array([1.0, 2.0]),)]
     check_function("forward", lambda x: (x + x, float(np.sum(x))), _forward, cases)
-    assert capsys.readouterr().out == "✓ forward is correct on all 1 test inputs.\n"
+    assert capsys.readouterr().out == "✓ forward is correct on the 1 test input.\n"
     with pytest.raises(ExerciseError, match=r"^'forward\(\[1. 2.\]\)\[1\]' is 4., which is not"):
         check_function("forward", lambda x: (x + x, x.sum() + 1), _forward, cases)
     with pytest.raises(
@@ -503,6 +503,7 @@ BACKWARDS = {  # the student's dense_relu_backward(dout, X, W, b): right, and ty
         (d * _mask(X, W, b)).sum(axis=0),
     ),
     "None": lambda d, X, W, b: None,
+    "wrong order": lambda d, X, W, b: (d @ W.T, d.sum(axis=0), X.T @ d),
 }
 
 
@@ -522,6 +523,11 @@ def _backward_cases():
         ),
         ("transposed dW", r"'dense_relu_backward: dW' should be an array of shape \(3, 2\)"),
         ("None", r"returned None: did your function `return`"),
+        (
+            "wrong order",
+            r"in position 2, an array of shape \(2,\): that looks like db\. "
+            r"Return \(dX, dW, db\) in that order",
+        ),
     ],
 )
 def test_check_backward_names_the_wrong_gradient(variant, match):
@@ -534,6 +540,11 @@ def test_check_backward_names_the_wrong_gradient(variant, match):
             names=("dX", "dW", "db"),
             hint="Look at f'.",
         )
+
+
+def test_large_arguments_are_shown_by_their_shape_in_messages():
+    with pytest.raises(ExerciseError, match=r"^'double\(<array of shape \(3, 4\)>\)' returned"):
+        check_function("double", lambda x: 3 * x, lambda x: 2 * x, [(np.ones((3, 4)),)])
 
 
 def test_check_backward_passes_a_right_backward_and_reports_in_place_writes(capsys):

@@ -21,6 +21,7 @@ _REGISTRY = {
     "neuron_playground": ("neurons", "make_neuron_playground"),
     "activation_explorer": ("activations", "make_activation_explorer"),
     "loss_explorer": ("losses", "make_loss_explorer"),
+    "backprop_stepper": ("backprop", "make_backprop_stepper"),
 }
 
 __all__ = ["WIDGETS", *(factory for _, factory in _REGISTRY.values())]
