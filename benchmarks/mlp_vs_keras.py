@@ -11,7 +11,7 @@ defaults are kept, ``jit_compile="auto"`` included (its effective value is print
 first trains a warm-up epoch, not timed (Keras traces and compiles its step function there);
 then the timed epochs alternate, nnlab, Keras, nnlab, …, so a slow spell of the machine hits
 both. Printed: each side's median and the ratio. Peak memory is measured in two fresh child
-processes, one per side, as the growth of the peak resident set size during one epoch.
+processes, one per side, as the peak growth of the resident set during one epoch.
 
 Run alone: ``python benchmarks/mlp_vs_keras.py [--repeats 5] [--threads N]``.
 """
@@ -98,17 +98,34 @@ def _peak_growth_mb(side, threads):
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def _resident_mb():
+    """The process's resident set size now, in MB (Linux: /proc/self/statm, in pages)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def _memory_child(side, threads):
-    import resource
+    """Print the peak growth of the resident set during one epoch, sampled every millisecond
+    by a thread (the same measure for both sides: tracemalloc cannot see TensorFlow's memory)."""
+    import threading
 
     X, y = _data()
     mlp, model, _ = _models(threads)
-    run = _epoch_functions(mlp, model, X[: BATCH * 4], y[: BATCH * 4])[side]
-    run()  # warm-up on a few batches: imports, tracing, first allocations
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    _epoch_functions(mlp, model, X, y)[side]()
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print((after - before) / 1024)  # ru_maxrss is in KiB on Linux
+    _epoch_functions(mlp, model, X[: BATCH * 4], y[: BATCH * 4])[side]()  # warm-up
+    run = _epoch_functions(mlp, model, X, y)[side]
+    baseline, peak, done = _resident_mb(), [0.0], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], _resident_mb() - baseline)
+            time.sleep(0.001)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    run()
+    done.set()
+    sampler.join()
+    print(f"{peak[0]:.1f}")
 
 
 def main(repeats=5, threads=None, memory=True):
@@ -129,8 +146,8 @@ def main(repeats=5, threads=None, memory=True):
     ratio = medians["nnlab"] / medians["Keras"]
     print(
         f"{SIZES} ReLU/softmax, Adam, batch {BATCH}, float32, {N_SAMPLES:,} samples; "
-        f"{threads} threads each (TensorFlow intra-op "
-        f"{tf.config.threading.get_intra_op_parallelism_threads()}); "
+        f"{threads} threads each (OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, "
+        f"TF_NUM_INTRAOP_THREADS={os.environ['TF_NUM_INTRAOP_THREADS']}); "
         f"Keras jit_compile={model.jit_compile!r} (its default), "
         f"TensorFlow {tf.__version__}"
     )
@@ -143,7 +160,7 @@ def main(repeats=5, threads=None, memory=True):
         growth = {side: _peak_growth_mb(side, threads) for side in epochs}
         print(
             "  peak memory growth during one epoch: "
-            + "   ".join(f"{side} {mb:.0f} MB" for side, mb in growth.items())
+            + "   ".join(f"{side} {mb:.1f} MB" for side, mb in growth.items())
         )
 
 
