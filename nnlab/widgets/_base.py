@@ -21,7 +21,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from nnlab._validation import check_choice, check_in_range
+from nnlab._validation import check_choice, check_in_range, check_scalar
 from nnlab.plotting import COURSE_STYLE
 
 DPI = 80
@@ -32,6 +32,8 @@ def check_control_value(control, name, value):
     if isinstance(control, widgets.Dropdown):
         check_choice(value, name, control.options)
     elif hasattr(control, "min") and hasattr(control, "max"):
+        if isinstance(control, widgets.IntSlider):  # it would truncate 2.5 to 2 silently
+            check_scalar(value, name, integer=True)
         check_in_range(value, name, control.min, control.max)
 
 
@@ -54,6 +56,21 @@ def slider(description, value, low, high, *, name):
         description=description,
         continuous_update=True,
         readout_format=".2f",
+    )
+
+
+def int_slider(description, value, low, high, *, name):
+    """An IntSlider on [low, high] starting at ``value`` (a whole number in range, checked);
+    ``name`` is the parameter that supplied ``value``, used in the message."""
+    check_scalar(value, name, integer=True)
+    check_in_range(value, name, low, high)
+    return widgets.IntSlider(
+        value=int(value),
+        min=low,
+        max=high,
+        step=1,
+        description=description,
+        continuous_update=True,
     )
 
 

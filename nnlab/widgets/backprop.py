@@ -26,13 +26,18 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import Circle
 from PIL import Image, ImageDraw, ImageFont
 
-from nnlab._validation import check_in_range, check_scalar
 from nnlab.activations import get_activation
 from nnlab.losses import get_loss
 from nnlab.network import MLP
 from nnlab.optimizers import SGD
 from nnlab.plotting import COLORS
-from nnlab.widgets._base import PlotWidget, check_control_value, course_figure, dropdown, slider
+from nnlab.widgets._base import (
+    PlotWidget,
+    course_figure,
+    dropdown,
+    int_slider,
+    slider,
+)
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")  # the hidden layer's menu
 LOSSES = ("mse", "binary_crossentropy")  # both apply to the sigmoid output ŷ in (0, 1)
@@ -436,18 +441,6 @@ class _NetworkDiagram:
             artist.set_color(color)
 
 
-def _int_slider(description, value, low, high, *, name):
-    """An IntSlider on [low, high] starting at ``value`` (a whole number in range)."""
-    check_in_range(value, name, low, high)
-    return widgets.IntSlider(
-        value=check_scalar(value, name, integer=True),
-        min=low,
-        max=high,
-        description=description,
-        continuous_update=True,
-    )
-
-
 class BackpropStepper(PlotWidget):
     """One training step, stage by stage. ``controls``: "activation" (the hidden units' f),
     "loss", "learning_rate", "iteration" (the network after that many SGD steps) and "step"
@@ -465,8 +458,8 @@ class BackpropStepper(PlotWidget):
             "learning_rate": slider(
                 "learning rate η", learning_rate, *LEARNING_RATE_RANGE, name="learning_rate"
             ),
-            "iteration": _int_slider("iteration", iteration, 0, ITERATIONS, name="iteration"),
-            "step": _int_slider("step", step, 0, LAST_STEP, name="step"),
+            "iteration": int_slider("iteration", iteration, 0, ITERATIONS, name="iteration"),
+            "step": int_slider("step", step, 0, LAST_STEP, name="step"),
         }
         play = widgets.Play(value=step, min=0, max=LAST_STEP, interval=1500, description="play")
         widgets.jslink((play, "value"), (controls["step"], "value"))  # in the browser only
@@ -493,15 +486,6 @@ class BackpropStepper(PlotWidget):
         moving = (*self.plot.moving, self.curve, self.marker, self.loss_title)
         super().__init__(controls, rows, figure, moving=moving, css_class="nnlab-backprop-stepper")
         self.children = (*self.children, self.readout)
-
-    def update(self, **values):
-        """Set the named controls and redraw once, as :meth:`PlotWidget.update` does; "step"
-        and "iteration" must also be whole numbers (an IntSlider would truncate 2.5 to 2)."""
-        for name, value in values.items():
-            if isinstance(self.controls.get(name), widgets.IntSlider):
-                check_control_value(self.controls[name], name, value)
-                check_scalar(value, name, integer=True)
-        super().update(**values)
 
     def redraw(self):
         """The cached run of this setting; the diagram and texts of (iteration, step)."""

@@ -20,7 +20,14 @@ from nnlab.network import MLP
 from nnlab.optimizers import Adam
 from nnlab.perceptron import NotConvergedWarning, Perceptron, Update
 from nnlab.plotting import DecisionPlot, EpochBarPlot
-from nnlab.widgets._base import PlotWidget, check_control_value, course_figure, dropdown, slider
+from nnlab.widgets._base import (
+    PlotWidget,
+    check_control_value,
+    course_figure,
+    dropdown,
+    int_slider,
+    slider,
+)
 
 # Perceptron trainer
 LEARNING_RATE_RANGE = (0.1, 2.0)
@@ -36,28 +43,6 @@ SEED_RANGE = (0, 9)
 XOR_ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu")
 EPOCHS, XOR_LEARNING_RATE = 100, 0.1  # full-batch Adam: ≈ 10 ms per network
 SOLVED = 0.95  # the accuracy that counts as "XOR solved" (noise puts a point or two across)
-
-
-def int_slider(description, value, low, high, *, name):
-    """An IntSlider on [low, high] starting at ``value`` (a whole number in range, checked);
-    ``name`` is the parameter that supplied ``value``, used in the message."""
-    check_scalar(value, name, integer=True)
-    check_in_range(value, name, low, high)
-    return widgets.IntSlider(
-        value=int(value),
-        min=low,
-        max=high,
-        step=1,
-        description=description,
-        continuous_update=True,
-    )
-
-
-def check_whole_numbers(controls, values):
-    """Refuse a value with a fraction for an IntSlider, which would truncate it silently."""
-    for name, value in values.items():
-        if isinstance(controls.get(name), widgets.IntSlider):
-            check_scalar(value, name, integer=True)
 
 
 def _number(x):
@@ -160,8 +145,8 @@ class PerceptronTrainer(PlotWidget):
             check_choice(name, "control", self.controls)
             if name != "update":
                 check_control_value(self.controls[name], name, value)
-        check_whole_numbers(self.controls, values)
         if "update" in values:
+            check_scalar(values["update"], "update", integer=True)
             current = self.values()
             gate = values.get("gate", current["gate"])
             rate = _shown_rate(values.get("learning_rate", current["learning_rate"]))
@@ -294,12 +279,6 @@ class XorExplorer(PlotWidget):
         ]
         moving = (*self.plane.moving, ax.title)
         super().__init__(controls, rows, figure, moving=moving, css_class="nnlab-xor-explorer")
-
-    def update(self, **values):
-        """Set the named controls and redraw once (:meth:`PlotWidget.update`); a fraction of
-        a hidden unit or a seed is refused, not rounded."""
-        check_whole_numbers(self.controls, values)
-        super().update(**values)
 
     def redraw(self):
         """Train (or recall) the network, then its boundary p = 0.5 and its hidden lines."""
