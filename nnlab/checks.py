@@ -94,6 +94,11 @@ def _shape_hint(got, want):
             "broadcast against a row?"
         )
     if len(got) + 1 == len(want):
+        if tuple(n for n in want if n != 1) == got:
+            return (
+                f"It lost an axis of length 1 (a ravel or squeeze?): return shape {want}, "
+                "one row per sample."
+            )
         if got == want[1:]:
             return (
                 "The first axis (one row per sample) is missing: did you compute one sample only?"
@@ -456,7 +461,7 @@ def _show(value):
         return describe(value)
     if array.size > 6:
         return f"<array of shape {array.shape}>"
-    return np.array2string(array, precision=4)
+    return " ".join(np.array2string(array, precision=4).split())  # on one line
 
 
 def check_function(

@@ -542,6 +542,18 @@ def test_check_backward_names_the_wrong_gradient(variant, match):
         )
 
 
+def test_an_answer_that_lost_a_length_one_axis_is_told_so():
+    with pytest.raises(ExerciseError, match=r"lost an axis of length 1 .*shape \(4, 1\)"):
+        check_value("out", np.zeros(4), np.zeros((4, 1)))
+
+
+def test_small_arguments_are_shown_on_one_line():
+    with pytest.raises(ExerciseError, match=r"^'double\(\[\[1\. 2\.\] \[3\. 4\.\]\]\)' returned"):
+        check_function(
+            "double", lambda x: 3 * x, lambda x: 2 * x, [(np.array([[1.0, 2], [3, 4]]),)]
+        )
+
+
 def test_large_arguments_are_shown_by_their_shape_in_messages():
     with pytest.raises(ExerciseError, match=r"^'double\(<array of shape \(3, 4\)>\)' returned"):
         check_function("double", lambda x: 3 * x, lambda x: 2 * x, [(np.ones((3, 4)),)])
