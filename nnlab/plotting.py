@@ -552,6 +552,8 @@ class DecisionPlot:
         How many straight lines ``show`` can draw (the unused ones stay empty).
     line_label, ring_label : str, optional
         Legend entries for those lines and for the ring.
+    boundary_label : str, default "boundary p = 0.5"
+        The boundary's legend entry ("boundary z = 0" for a perceptron, which has no p).
     resolution : int
         Grid points per axis.
     point_size : float
@@ -574,6 +576,7 @@ class DecisionPlot:
         ring_label=None,
         resolution=100,
         point_size=25,
+        boundary_label="boundary p = 0.5",
     ):
         self.ax, self.box = ax, (float(box[0]), float(box[1]))
         self.ticks = np.linspace(*self.box, resolution)
@@ -592,7 +595,7 @@ class DecisionPlot:
             interpolation_stage="data",  # smooth P, then its colour band
             zorder=0,
         )
-        (self.boundary,) = ax.plot([], [], color="black", lw=2, label="boundary p = 0.5")
+        (self.boundary,) = ax.plot([], [], color="black", lw=2, label=boundary_label)
         self.lines = [
             ax.plot([], [], color=LINE_COLORS[j % len(LINE_COLORS)], lw=1.5, ls="--")[0]
             for j in range(n_lines)

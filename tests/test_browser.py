@@ -441,6 +441,30 @@ def check_loss_explorer(page):
     assert expected in text, f"the readout {text!r} does not show {expected}"
 
 
+def check_perceptron_trainer(page):
+    """Move the update slider of notebook 02's trainer (AND) to its end: the readout must show
+    the last update, as the headless trainer counts them."""
+    from nnlab.widgets import make_perceptron_trainer
+
+    last = len(make_perceptron_trainer().perceptron.updates_)
+    text, value = move_slider(
+        page, "nnlab-perceptron-trainer", 1, "02_perceptron-trainer-slider-moved.png"
+    )
+    assert value == str(last), f"the update slider's maximum should be {last}; got {value}"
+    assert f"update {last} of {last}" in text, f"the readout {text!r} is not at the last update"
+
+
+def check_xor_explorer(page):
+    """Move the hidden-units slider of notebook 02's XOR explorer to its end, 8: the readout
+    must give the accuracy the headless explorer trains to with 8 units."""
+    from nnlab.widgets import make_xor_explorer
+
+    text, value = move_slider(page, "nnlab-xor-explorer", 0, "02_perceptron-xor-slider-moved.png")
+    assert value == "8", f"the hidden-units slider's maximum should be 8; got {value}"
+    accuracy = make_xor_explorer(hidden_units=8).metrics["accuracy"]
+    assert f"accuracy {accuracy:.1%}" in text, f"the readout {text!r} lacks {accuracy:.1%}"
+
+
 def check_backprop_stepper(page):
     """Move the step slider of notebook 05's stepper to its end, 14: the readout must name the
     update stage with the weights it moved to, as the headless widget at step 14 shows them."""
@@ -458,6 +482,8 @@ WIDGET_CHECKS = {
     "neuron_playground": ("01_neurons.ipynb", check_neuron_playground),
     "activation_explorer": ("03_activations.ipynb", check_activation_explorer),
     "loss_explorer": ("04_losses.ipynb", check_loss_explorer),
+    "perceptron_trainer": ("02_perceptron.ipynb", check_perceptron_trainer),
+    "xor_explorer": ("02_perceptron.ipynb", check_xor_explorer),
     "backprop_stepper": ("05_backprop.ipynb", check_backprop_stepper),
 }
 

@@ -325,9 +325,7 @@ def test_two_or_more_tanh_units_solve_xor_from_the_default_start(explorer):
 def test_a_bad_start_is_called_a_local_minimum(explorer):
     explorer.update(hidden_units=3, seed=1)  # nnlab's number for this start: 64 %
     assert explorer.metrics["accuracy"] == pytest.approx(0.64)
-    assert "local minimum" in explorer.readout.value and "Try another seed" in (
-        explorer.readout.value
-    )
+    assert "plateau" in explorer.readout.value and "Try another seed" in (explorer.readout.value)
 
 
 def test_each_setting_trains_once(explorer):

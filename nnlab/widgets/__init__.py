@@ -21,6 +21,8 @@ _REGISTRY = {
     "neuron_playground": ("neurons", "make_neuron_playground"),
     "activation_explorer": ("activations", "make_activation_explorer"),
     "loss_explorer": ("losses", "make_loss_explorer"),
+    "perceptron_trainer": ("perceptron", "make_perceptron_trainer"),
+    "xor_explorer": ("perceptron", "make_xor_explorer"),
     "backprop_stepper": ("backprop", "make_backprop_stepper"),
 }
 

@@ -115,7 +115,14 @@ class PerceptronTrainer(PlotWidget):
         ax_plane.set_anchor("W")
         X, y = logic_gate(gate)
         self.plane = DecisionPlot(
-            ax_plane, X, y, box=GATE_BOX, ring_label="its mistake", resolution=200, point_size=90
+            ax_plane,
+            X,
+            y,
+            box=GATE_BOX,
+            ring_label="its mistake",
+            resolution=200,
+            point_size=90,
+            boundary_label="boundary z = 0",
         )
         self.bars = EpochBarPlot(ax_errors, MAX_EPOCHS, high=len(y), ylabel="mistakes")
         ax_errors.set_title("mistakes per epoch")
@@ -300,8 +307,8 @@ class XorExplorer(PlotWidget):
             verdict = f"Solved: XOR needs 2 hidden units (two lines); {h} are enough here."
         else:
             verdict = (
-                f"Not solved from this start ({h} units could: it is stuck in a local minimum). "
-                "Try another seed."
+                f"Not solved from this start ({h} units could): training is stuck on a plateau "
+                "or heading for a poor solution. Try another seed."
             )
         self.readout.value = (
             f"<b>{units}</b>, {activation}, seed {seed}: accuracy <b>{accuracy:.1%}</b>, "
@@ -332,7 +339,7 @@ def make_xor_explorer(hidden_units=2, activation="tanh", seed=0):
         The hidden layer's activation: "tanh", "sigmoid", "relu" or "leaky_relu" (aliases
         such as "logistic" accepted).
     seed : int
-        Seeds the starting weights, 0 … 9: some starts end in a local minimum.
+        Seeds the starting weights, 0 … 9: some starts stall short of a solution.
 
     Returns
     -------
