@@ -169,6 +169,8 @@ class MLP:
     def _inputs(self, X, name="X"):
         """``X`` validated: (n_samples, n_inputs), finite, in the network's dtype."""
         X = as_float_array(X, name, ndim=2, dtype=None)  # float32 stays float32: no float64 copy
+        if len(X) == 0:
+            raise ValueError(f"'{name}' must hold at least one sample (row); got shape {X.shape}.")
         check_size(
             X.shape[1], name, self.layers[0].n_in, "columns, one per input of layer_sizes[0]"
         )

@@ -359,6 +359,7 @@ def _untrained(mlp):
         ({"verbose": 3}, ValueError, r"'verbose' must be 0, 1 or 2"),
         ({"validation_data": np.zeros(3)}, ValueError, r"'validation_data' must be a pair"),
         ({"sample_weight": [1, 1, -1, 1]}, ValueError, r"'sample_weight' must be ≥ 0"),
+        ({"X": np.zeros((0, 3)), "y": []}, ValueError, r"'X' must hold at least one sample"),
     ],
 )
 def test_bad_input_gets_a_clear_error_and_trains_nothing(kwargs, error, match):
