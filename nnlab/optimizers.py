@@ -8,6 +8,12 @@ one optimizer per model.
 
 ``learning_rate`` is a number or a schedule: a callable ``schedule(step) -> learning_rate``
 called with the number of steps taken so far (0 for the first), as Keras does.
+
+Gradient clipping, as in Keras, is an option of every optimizer, applied to the gradients before
+each step (at most one of the three): ``clipvalue=v`` clips each entry to [−v, v];
+``clipnorm=c`` rescales each parameter's gradient g to norm at most c, g·c / max(‖g‖, c);
+``global_clipnorm=c`` rescales all of them together so that their joint norm
+√(Σ ‖gᵢ‖²) is at most c, keeping their directions relative to each other.
 """
 
 import math
@@ -26,13 +32,46 @@ def _check_learning_rate(learning_rate):
     return check_scalar(learning_rate, "learning_rate", **_RATE)
 
 
-class Optimizer:
-    """The shared part: the learning rate (or schedule), the step counter and ``step``."""
+_CLIPPING = ("clipnorm", "clipvalue", "global_clipnorm")
 
-    def __init__(self, learning_rate):
+
+class Optimizer:
+    """The shared part: the learning rate (or schedule), clipping, the step counter, ``step``."""
+
+    def __init__(self, learning_rate, clipnorm=None, clipvalue=None, global_clipnorm=None):
         self.learning_rate = _check_learning_rate(learning_rate)
+        given = {
+            name: value
+            for name, value in zip(_CLIPPING, (clipnorm, clipvalue, global_clipnorm))
+            if value is not None
+        }
+        if len(given) > 1:
+            raise ValueError(
+                "Only one of 'clipnorm', 'clipvalue' and 'global_clipnorm' can be set (as in "
+                f"Keras); got {', '.join(f'{k}={v!r}' for k, v in given.items())}."
+            )
+        for name in _CLIPPING:
+            value = given.get(name)
+            setattr(self, name, None if value is None else check_scalar(value, name, **_RATE))
         self.iterations = 0
         self._slots = None  # one tuple of state arrays per parameter, made on the first step
+
+    def clip(self, grads):
+        """The gradients after this optimizer's clipping (new arrays; ``grads`` is unchanged).
+
+        >>> SGD(global_clipnorm=1.0).clip([np.array([3.0]), np.array([4.0])])  # norm 5 → 1
+        [array([0.6]), array([0.8])]
+        """
+        if self.clipvalue is not None:
+            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        if self.clipnorm is not None:
+            return [
+                g * (self.clipnorm / max(float(np.linalg.norm(g)), self.clipnorm)) for g in grads
+            ]
+        if self.global_clipnorm is not None:
+            norm = math.sqrt(sum(float(np.sum(np.square(g))) for g in grads))
+            return [g * (self.global_clipnorm / max(norm, self.global_clipnorm)) for g in grads]
+        return list(grads)
 
     @property
     def current_learning_rate(self):
@@ -60,6 +99,8 @@ class Optimizer:
                     f"'grads[{i}]' must have the shape of 'params[{i}]', {p.shape}; "
                     f"got {np.shape(g)}."
                 )
+        if self.clipnorm or self.clipvalue or self.global_clipnorm:
+            grads = self.clip(grads)
         rate = self.current_learning_rate
         t = self.iterations + 1  # Keras' local_step: 1 on the first step
         for p, g, slots in zip(params, grads, self._slots):
@@ -84,6 +125,8 @@ class SGD(Optimizer):
     learning_rate : float > 0 or schedule, default 0.01
     momentum : float in [0, 1], default 0
     nesterov : bool, default False
+    clipnorm, clipvalue, global_clipnorm : float > 0, optional
+        Gradient clipping (the module docstring), at most one.
 
     >>> w = np.array([1.0, -2.0])
     >>> SGD(learning_rate=0.1).step([w], [np.array([0.5, 1.0])])
@@ -91,8 +134,8 @@ class SGD(Optimizer):
     array([ 0.95, -2.1 ])
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **clipping):
+        super().__init__(learning_rate, **clipping)
         self.momentum = check_scalar(momentum, "momentum", low=0, high=1)
         if not isinstance(nesterov, (bool, np.bool_)):
             raise TypeError(f"'nesterov' must be True or False; got {describe(nesterov)}.")
@@ -133,6 +176,8 @@ class Adam(Optimizer):
     beta_1, beta_2 : float in [0, 1), defaults 0.9 and 0.999
         Decay rates of the moving averages of g and g².
     epsilon : float > 0, default 1e-7
+    clipnorm, clipvalue, global_clipnorm : float > 0, optional
+        Gradient clipping (the module docstring), at most one.
 
     >>> w = np.array([1.0])
     >>> Adam(learning_rate=0.1).step([w], [np.array([3.0])])
@@ -140,8 +185,8 @@ class Adam(Optimizer):
     array([0.9])
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **clipping):
+        super().__init__(learning_rate, **clipping)
         self.beta_1 = check_scalar(beta_1, "beta_1", **_DECAY)
         self.beta_2 = check_scalar(beta_2, "beta_2", **_DECAY)
         self.epsilon = check_scalar(epsilon, "epsilon", **_RATE)
