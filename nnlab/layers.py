@@ -15,6 +15,11 @@ one per weight matrix, exactly like the Keras model it is compared with, and the
 keeps its scores ``z`` in the cache, which the fused softmax + cross-entropy gradient needs
 (``nnlab.network``). The two halves stay visible in the code: ``z = X @ W + b``, then ``a = f(z)``;
 backward applies f's chain rule, then the affine part.
+
+Networks that normalise between the affine map and the activation (notebook 09) use a linear
+:class:`Dense`, then :class:`BatchNormalization`, then an :class:`Activation` layer, as in Keras.
+The one stateful effect of any forward pass here: ``BatchNormalization.forward(X,
+training=True)`` updates the layer's moving statistics.
 """
 
 import numpy as np
@@ -158,3 +163,247 @@ class Dense:
         db = dz.sum(axis=0)  # (n_out,)
         dX = dz @ self.W.T if input_gradient else None  # (n_samples, n_in)
         return dX, [dW, db]
+
+
+class Activation:
+    """A parameter-free layer a = f(z), like ``keras.layers.Activation``.
+
+    For networks that put :class:`BatchNormalization` between the affine map and the
+    activation: ``Dense(n_in, n_out)`` (linear), ``BatchNormalization(n_out)``,
+    ``Activation("relu")``. Not to be confused with ``nnlab.activations.Activation``, the
+    registry record it reads f from.
+
+    Parameters
+    ----------
+    activation : str
+        A name in ``nnlab.activations.ACTIVATIONS`` (its default parameters are used).
+    dtype : "float64" (default) or "float32"
+        Kept for the network's bookkeeping; f keeps the dtype of its input.
+
+    Attributes
+    ----------
+    activation : the ``ACTIVATIONS`` record
+    params, param_names : []
+        Nothing to learn; ``backward`` returns an empty list of grads.
+
+    >>> layer = Activation("relu")
+    >>> out, cache = layer.forward(np.array([[-1.0, 2.0]]))
+    >>> out
+    array([[0., 2.]])
+    >>> dX, grads = layer.backward(np.array([[5.0, 5.0]]), cache)
+    >>> dX, grads                            # relu' = 0 for z < 0, 1 for z > 0
+    (array([[0., 5.]]), [])
+    """
+
+    def __init__(self, activation, dtype="float64"):
+        self.activation = get_activation(activation)
+        self.dtype = check_dtype(dtype)
+
+    @property
+    def params(self):
+        return []
+
+    @property
+    def param_names(self):
+        return []
+
+    def __repr__(self):
+        return f"Activation({self.activation.name!r})"
+
+    def forward(self, z, training=False):
+        """a = f(z), element-wise (softmax: along each row).
+
+        Parameters
+        ----------
+        z : ndarray (n_samples, n_features)
+        training : bool
+            Unused (f is the same in training and inference).
+
+        Returns
+        -------
+        a : ndarray (n_samples, n_features)
+        cache : z
+        """
+        return self.activation.kernel(z, **self.activation.params), z
+
+    def backward(self, da, cache, input_gradient=True):
+        """dz = da ⊙ f'(z) (f's backward rule; softmax: its Jacobian-vector product).
+
+        Parameters
+        ----------
+        da : ndarray (n_samples, n_features)
+        cache : z, from :meth:`forward`
+        input_gradient : bool, default True
+            False skips dz (returned as None), for a first layer whose inputs are data.
+
+        Returns
+        -------
+        dz : ndarray (n_samples, n_features), or None
+        grads : []
+        """
+        if not input_gradient:
+            return None, []
+        return self.activation.backward_kernel(da, cache, **self.activation.params), []
+
+
+class BatchNormalization:
+    """x̂ = (x − μ) / √(σ² + ε), out = γ ⊙ x̂ + β, per feature (Ioffe & Szegedy, 2015).
+
+    In training, μ and σ² are the batch's mean and biased variance (divided by n_samples, as
+    ``tf.nn.moments`` computes them), and every training forward pass updates the moving
+    statistics that inference uses, exactly as ``keras.layers.BatchNormalization`` does::
+
+        moving_mean     ← moving_mean · momentum     + μ  · (1 − momentum)
+        moving_variance ← moving_variance · momentum + σ² · (1 − momentum)   (biased σ², too)
+
+    In inference (``training=False``), μ and σ² are ``moving_mean`` and ``moving_variance``.
+
+    Parameters
+    ----------
+    n_features : int ≥ 1
+        Features per sample (the units of the layer below).
+    momentum : float in [0, 1), default 0.99
+        Keras' name and default: how much of the moving statistics a training batch keeps.
+    epsilon : float > 0, default 1e-3
+        Keras' default; keeps √(σ² + ε) away from 0 for a constant feature.
+    dtype : "float64" (default) or "float32"
+
+    Attributes
+    ----------
+    gamma, beta : ndarray (n_features,)
+        Learned scale (starts at 1) and shift (starts at 0): ``params`` = [gamma, beta].
+    moving_mean, moving_variance : ndarray (n_features,)
+        Not trained by gradients: start at 0 and 1, updated by training forward passes.
+
+    Notes
+    -----
+    ``forward(X, training=True)`` changes the layer: it is the one forward pass in nnlab with
+    a side effect (the moving statistics, in place). ``backward`` follows the mode of the
+    forward pass that made the cache: through the batch statistics in training, and through
+    the simple affine map dX = dout ⊙ γ / √(moving_variance + ε) in inference.
+
+    >>> layer = BatchNormalization(1)
+    >>> out, cache = layer.forward(np.array([[0.0], [4.0]]), training=True)
+    >>> out.round(4)                         # μ = 2, σ² = 4: ±2 / √4.001
+    array([[-0.9999],
+           [ 0.9999]])
+    >>> layer.moving_mean, layer.moving_variance  # 0·0.99 + 2·0.01, 1·0.99 + 4·0.01
+    (array([0.02]), array([1.03]))
+    """
+
+    def __init__(self, n_features, momentum=0.99, epsilon=1e-3, dtype="float64"):
+        n_features = check_scalar(n_features, "n_features", low=1, integer=True)
+        self.momentum = check_scalar(momentum, "momentum", low=0, high=1, high_inclusive=False)
+        self.epsilon = check_scalar(epsilon, "epsilon", low=0, low_inclusive=False)
+        self.dtype = check_dtype(dtype)
+        self.gamma = np.ones(n_features, dtype=self.dtype)
+        self.beta = np.zeros(n_features, dtype=self.dtype)
+        self.moving_mean = np.zeros(n_features, dtype=self.dtype)
+        self.moving_variance = np.ones(n_features, dtype=self.dtype)
+
+    @property
+    def params(self):
+        return [self.gamma, self.beta]
+
+    @property
+    def param_names(self):
+        return ["gamma", "beta"]
+
+    @property
+    def n_features(self):
+        return self.gamma.shape[0]
+
+    n_in = n_out = n_features  # the shared interface of sized layers (Dense has both)
+
+    def __repr__(self):
+        return (
+            f"BatchNormalization({self.n_features}, momentum={self.momentum!r}, "
+            f"epsilon={self.epsilon!r})"
+        )
+
+    def set_params(self, gamma, beta):
+        """Replace gamma and beta by copies of the given arrays (n_features,), in this dtype."""
+        self._set("gamma", gamma)
+        self._set("beta", beta)
+
+    def set_moving_statistics(self, moving_mean, moving_variance):
+        """Replace the moving statistics by copies (n_features,); the variance must be ≥ 0."""
+        moving_variance = self._check("moving_variance", moving_variance)
+        if (moving_variance < 0).any():
+            raise ValueError(
+                "'moving_variance' must be ≥ 0 in every entry; got "
+                f"{float(moving_variance.min())!r}."
+            )
+        self._set("moving_mean", moving_mean)
+        self.moving_variance[...] = moving_variance
+
+    def _check(self, name, value):
+        value = as_float_array(value, name, ndim=1)
+        check_size(value.shape[0], name, self.n_features, "entries, one per feature")
+        return value
+
+    def _set(self, name, value):
+        getattr(self, name)[...] = self._check(name, value)
+
+    def forward(self, X, training=False):
+        """out = γ ⊙ (X − μ) / √(σ² + ε) + β: batch statistics in training (and the moving
+        statistics updated in place), moving statistics in inference.
+
+        Parameters
+        ----------
+        X : ndarray (n_samples, n_features), in the layer's dtype
+        training : bool
+
+        Returns
+        -------
+        out : ndarray (n_samples, n_features)
+        cache : (x̂ (n_samples, n_features), 1/√(σ² + ε) (n_features,), training)
+        """
+        if training:
+            mu = X.mean(axis=0)  # (n_features,)
+            centred = X - mu  # (n_samples, n_features)
+            var = (centred * centred).mean(axis=0)  # biased: divided by n_samples, as Keras
+            m = self.momentum
+            self.moving_mean[...] = self.moving_mean * m + mu * (1 - m)
+            self.moving_variance[...] = self.moving_variance * m + var * (1 - m)
+        else:
+            centred = X - self.moving_mean
+            var = self.moving_variance
+        inv_std = 1 / np.sqrt(var + self.epsilon)  # (n_features,)
+        x_hat = centred * inv_std  # (n_samples, n_features)
+        return self.gamma * x_hat + self.beta, (x_hat, inv_std, bool(training))
+
+    def backward(self, dout, cache, input_gradient=True):
+        """dβ = Σ dout, dγ = Σ dout ⊙ x̂ (sums over the batch), dx̂ = dout ⊙ γ, and
+
+        training:   dX = (1/√(σ² + ε)) · (dx̂ − mean(dx̂) − x̂ ⊙ mean(dx̂ ⊙ x̂))
+        inference:  dX = dx̂ / √(moving_variance + ε)
+
+        The training form is the compact one (cs231n): μ and σ² depend on every sample, which
+        adds the two mean terms; in inference they are constants.
+
+        Parameters
+        ----------
+        dout : ndarray (n_samples, n_features)
+        cache : from :meth:`forward`
+        input_gradient : bool, default True
+            False skips dX (returned as None).
+
+        Returns
+        -------
+        dX : ndarray (n_samples, n_features), or None
+        grads : [dgamma (n_features,), dbeta (n_features,)]
+        """
+        x_hat, inv_std, training = cache
+        dgamma = (dout * x_hat).sum(axis=0)  # (n_features,)
+        dbeta = dout.sum(axis=0)  # (n_features,)
+        if not input_gradient:
+            return None, [dgamma, dbeta]
+        dx_hat = dout * self.gamma  # (n_samples, n_features)
+        if training:
+            n = dout.shape[0]
+            # mean(dx̂) = γ ⊙ dβ / n and mean(dx̂ ⊙ x̂) = γ ⊙ dγ / n: the sums above, reused
+            dX = inv_std * (dx_hat - dbeta * self.gamma / n - x_hat * (dgamma * self.gamma / n))
+        else:
+            dX = dx_hat * inv_std
+        return dX, [dgamma, dbeta]

@@ -33,7 +33,7 @@ from nnlab._validation import (
     describe,
 )
 from nnlab.callbacks import History, ProgressLogger
-from nnlab.layers import Dense, check_dtype
+from nnlab.layers import Activation, BatchNormalization, Dense, check_dtype
 from nnlab.losses import class_weight_to_sample_weight, get_loss
 from nnlab.optimizers import get_optimizer
 
@@ -63,12 +63,26 @@ class MLP:
         Seeds the initial weights, and later the shuffling in ``fit``.
     dtype : "float64" (default) or "float32"
         float64 for exact gradient checks, float32 for speed (as Keras trains).
+    batch_norm : bool, default False
+        Each hidden layer becomes Dense (no activation) → BatchNormalization → Activation: the
+        weighted sums are normalised over the batch before the activation (notebooks 06, 07).
+    residual : bool, default False
+        Add a skip connection around each hidden layer whose input and output widths match
+        (every hidden layer after the first, in a network of equal widths): that layer outputs
+        f(z) + its input, so the gradient also flows past it unchanged (notebook 07).
 
     Attributes
     ----------
-    layers : list of Dense
+    layers : list of layers
+        Dense layers, one per weight matrix (with ``batch_norm``, each hidden one followed by a
+        BatchNormalization and an Activation layer).
+    blocks : list of lists of layers
+        The layers grouped per weight matrix: block k is ``layer_sizes[k] → layer_sizes[k+1]``.
+    skips : tuple of int
+        The blocks with a residual connection around them.
     params : list of ndarray, [W1, b1, W2, b2, …]
-        ``W`` is (n_in, n_out), ``b`` is (n_out,): Keras' kernel layout.
+        ``W`` is (n_in, n_out), ``b`` is (n_out,): Keras' kernel layout. With ``batch_norm``,
+        each hidden block adds its γ and β: [W1, b1, gamma1, beta1, W2, …].
     param_names : list of str, ["W1", "b1", …]
 
     >>> mlp = MLP([2, 3, 1], activation="tanh", output_activation="sigmoid", rng=0)
@@ -86,29 +100,52 @@ class MLP:
         initializer="glorot_uniform",
         rng=None,
         dtype="float64",
+        batch_norm=False,
+        residual=False,
     ):
         sizes = check_layer_sizes(layer_sizes)
         self.dtype = check_dtype(dtype)
         self._rng = as_rng(rng)
+        self._sizes = sizes
+        self.batch_norm, self.residual = (
+            _flag(batch_norm, "batch_norm"),
+            _flag(residual, "residual"),
+        )
         last = len(sizes) - 2
-        self.layers = [
-            Dense(
-                n_in,
-                n_out,
-                output_activation if i == last else activation,
-                initializer=initializer,
-                rng=self._rng,
-                dtype=self.dtype,
-            )
-            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))  # noqa: RUF007
-        ]
+        self.blocks = []
+        for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):  # noqa: RUF007
+            f = output_activation if k == last else activation
+            if self.batch_norm and k < last:  # z = XW + b → normalise → f
+                block = [
+                    Dense(
+                        n_in, n_out, "linear", initializer=initializer, rng=self._rng, dtype=dtype
+                    ),
+                    BatchNormalization(n_out, dtype=self.dtype),
+                    Activation(f, dtype=self.dtype),
+                ]
+            else:
+                block = [Dense(n_in, n_out, f, initializer=initializer, rng=self._rng, dtype=dtype)]
+            self.blocks.append(block)
+        self.layers = [layer for block in self.blocks for layer in block]
+        self.skips = ()
+        if self.residual:
+            self.skips = tuple(k for k in range(1, last) if sizes[k] == sizes[k + 1])
+            if not self.skips:
+                raise ValueError(
+                    "'residual' needs two hidden layers in a row of the same width, e.g. "
+                    f"[2, 16, 16, 1]; got layer_sizes {sizes}."
+                )
+        self._activation, self._output_activation = (
+            self.blocks[0][-1].activation.name if last else None,
+            self.layers[-1].activation.name,
+        )
         self.stop_training = False
 
     # --- what the network is --------------------------------------------------------------
 
     @property
     def layer_sizes(self):
-        return [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
+        return list(self._sizes)
 
     @property
     def params(self):
@@ -116,14 +153,21 @@ class MLP:
 
     @property
     def param_names(self):
-        return [f"{name}{i}" for i in range(1, len(self.layers) + 1) for name in ("W", "b")]
+        return [
+            f"{name}{k}"
+            for k, block in enumerate(self.blocks, start=1)
+            for layer in block
+            for name in layer.param_names
+        ]
 
     def __repr__(self):
-        hidden = {layer.activation.name for layer in self.layers[:-1]}
-        activation = hidden.pop() if len(hidden) == 1 else "linear"
+        activation = self._activation or "relu"
+        options = "".join(
+            f", {name}=True" for name in ("batch_norm", "residual") if getattr(self, name)
+        )
         return (
             f"MLP({self.layer_sizes}, activation={activation!r}, "
-            f"output_activation={self.layers[-1].activation.name!r}, dtype={self.dtype!r})"
+            f"output_activation={self._output_activation!r}, dtype={self.dtype!r}{options})"
         )
 
     def count_params(self):
@@ -138,11 +182,19 @@ class MLP:
         1      784 → 128  relu        100480
         2      128 → 10   softmax     1290
         total                         101770
+
+        With ``batch_norm``, a hidden layer's γ and β count too (2 per unit); a "+ skip" marks a
+        residual connection.
         """
         rows = [("layer", "shape", "activation", "params")]
-        for i, layer in enumerate(self.layers, start=1):
-            shape = f"{layer.n_in} → {layer.n_out}"
-            rows.append((str(i), shape, layer.activation.name, str(layer.W.size + layer.b.size)))
+        for k, block in enumerate(self.blocks):
+            dense = block[0]
+            shape = f"{dense.n_in} → {dense.n_out}"
+            f = block[-1].activation.name + (" + batch norm" if len(block) > 1 else "")
+            f += " + skip" if k in self.skips else ""
+            rows.append(
+                (str(k + 1), shape, f, str(sum(p.size for layer in block for p in layer.params)))
+            )
         rows.append(("total", "", "", str(self.count_params())))
         widths = [max(len(row[j]) for row in rows) for j in range(3)]
         return "\n".join(
@@ -194,9 +246,13 @@ class MLP:
     def _forward(self, X, training=False):
         caches = []
         a = X
-        for layer in self.layers:
-            a, cache = layer.forward(a, training)
-            caches.append(cache)
+        for k, block in enumerate(self.blocks):
+            block_input = a
+            for layer in block:
+                a, cache = layer.forward(a, training)
+                caches.append(cache)
+            if k in self.skips:
+                a = a + block_input  # the residual connection: f(z) + the block's input
         return a, caches
 
     def backward(self, dout, caches):
@@ -214,13 +270,19 @@ class MLP:
     def _backward(self, d, caches, from_z):
         """Backpropagation; ``d`` is dL/da of the output, or dL/dz when ``from_z`` (fused)."""
         grads = []
-        for i in range(len(self.layers) - 1, -1, -1):
-            layer, cache, first = self.layers[i], caches[i], i == 0
-            if from_z and i == len(self.layers) - 1:
-                d, layer_grads = layer.backward_from_z(d, cache, input_gradient=not first)
-            else:
-                d, layer_grads = layer.backward(d, cache, input_gradient=not first)
-            grads[:0] = layer_grads
+        i = len(self.layers)  # the flat index of the layer below the one being processed
+        for k in range(len(self.blocks) - 1, -1, -1):
+            d_block = d  # dL/d(block output): also dL/d(block input) through a skip
+            for layer in reversed(self.blocks[k]):
+                i -= 1
+                first, cache = i == 0, caches[i]
+                if from_z and i == len(self.layers) - 1:
+                    d, layer_grads = layer.backward_from_z(d, cache, input_gradient=not first)
+                else:
+                    d, layer_grads = layer.backward(d, cache, input_gradient=not first)
+                grads[:0] = layer_grads
+            if k in self.skips:
+                d = d + d_block  # the skip passes the gradient through unchanged
         return grads
 
     # --- losses ---------------------------------------------------------------------------
@@ -396,6 +458,12 @@ class MLP:
             ) from None
         X_val = self._inputs(X_val, "X_val")
         return X_val, objective.targets(y_val, len(X_val), "y_val")
+
+
+def _flag(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"'{name}' must be True or False; got {describe(value)}.")
+    return bool(value)
 
 
 class _Trainer:

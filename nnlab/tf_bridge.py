@@ -311,21 +311,48 @@ def keras_loss(name, dtype="float64", **params):
 def to_keras(mlp):
     """The Keras twin of an ``nnlab.network.MLP``: the same layers, activations and weights.
 
-    A ``keras.Sequential`` of ``Dense`` layers in the MLP's dtype, whose ``trainable_weights``
-    line up one to one with ``mlp.params`` ([W1, b1, W2, b2, …]), so outputs, gradients and
-    optimizer steps can be compared entry by entry. Later changes to either model do not
-    reach the other. For example, ``to_keras(MLP([2, 3, 1]))`` has trainable weights of shapes
-    (2, 3), (3,), (3, 1), (1,), as ``mlp.params``.
+    A functional ``keras.Model`` in the MLP's dtype: ``Dense`` layers (with ``batch_norm``,
+    each hidden one followed by ``BatchNormalization`` and ``Activation``, with the same
+    moving statistics), and an ``Add`` for each residual connection. Its ``trainable_weights``
+    line up one to one with ``mlp.params``, so outputs, gradients and optimizer steps can be
+    compared entry by entry. Later changes to either model do not reach the other. For
+    example, ``to_keras(MLP([2, 3, 1]))`` has trainable weights of shapes (2, 3), (3,), (3, 1),
+    (1,), as ``mlp.params``.
     """
     import_tensorflow()
     import keras
 
-    layers = [keras.Input((mlp.layer_sizes[0],), dtype=mlp.dtype)]
-    for layer in mlp.layers:
-        activation = keras_activation(layer.activation.name)
-        layers.append(keras.layers.Dense(layer.n_out, activation=activation, dtype=mlp.dtype))
-    model = keras.Sequential(layers)
-    model.set_weights(mlp.get_weights())
+    from nnlab.layers import Activation, BatchNormalization, Dense
+
+    dtype = mlp.dtype
+    inputs = keras.Input((mlp.layer_sizes[0],), dtype=dtype)
+    a, pairs = inputs, []  # (nnlab layer, its Keras twin)
+    for k, block in enumerate(mlp.blocks):
+        block_input = a
+        for layer in block:
+            if isinstance(layer, Dense):
+                twin = keras.layers.Dense(
+                    layer.n_out, activation=keras_activation(layer.activation.name), dtype=dtype
+                )
+            elif isinstance(layer, BatchNormalization):
+                twin = keras.layers.BatchNormalization(
+                    momentum=layer.momentum, epsilon=layer.epsilon, dtype=dtype
+                )
+            elif isinstance(layer, Activation):
+                twin = keras.layers.Activation(keras_activation(layer.activation.name), dtype=dtype)
+            else:
+                raise NotImplementedError(f"No Keras twin for {layer!r} yet.")
+            a = twin(a)
+            pairs.append((layer, twin))
+        if k in mlp.skips:
+            a = keras.layers.Add(dtype=dtype)([a, block_input])
+    model = keras.Model(inputs, a)
+    for layer, twin in pairs:
+        weights = [p.copy() for p in layer.params]
+        if isinstance(layer, BatchNormalization):
+            weights += [layer.moving_mean.copy(), layer.moving_variance.copy()]
+        if weights:
+            twin.set_weights(weights)
     return model
 
 

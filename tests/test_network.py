@@ -444,3 +444,98 @@ def test_networks_can_be_deep_copied_and_pickled():
         for p, q in zip(twin.params, mlp.params):
             assert p is not q
             np.testing.assert_array_equal(p, q)
+
+
+# Deep-network options (notebooks 06, 07): batch normalisation and residual connections.
+OPTION_CASES = [
+    ([3, 5, 5, 2], "tanh", "linear", "mse", {"batch_norm": True}),
+    ([3, 6, 6, 6, 3], "relu", "softmax", "sparse_categorical_crossentropy", {"residual": True}),
+    (
+        [3, 4, 4, 1],
+        "sigmoid",
+        "sigmoid",
+        "binary_crossentropy",
+        {"batch_norm": True, "residual": True},
+    ),
+]
+OPTION_IDS = ["batch_norm", "residual", "both"]
+
+
+@pytest.mark.tf
+@pytest.mark.parametrize("case", OPTION_CASES, ids=OPTION_IDS)
+def test_batch_norm_and_residual_networks_equal_their_keras_twins(case, rng):
+    from nnlab.tf_bridge import keras_gradients, to_keras
+
+    sizes, activation, output, loss, options = case
+    X, y = _data((sizes, activation, output, loss), rng)
+    mlp = MLP(sizes, activation=activation, output_activation=output, rng=1, **options)
+    model = to_keras(mlp)
+    assert len(model.trainable_weights) == len(mlp.params)
+    np.testing.assert_allclose(mlp.predict(X), np.asarray(model(X, training=False)), **TIGHT)
+    ours, grads = mlp.loss_and_gradients(X, y, loss)  # training mode: batch statistics
+    theirs, keras_grads = keras_gradients(model, X, y, loss)
+    assert ours == pytest.approx(theirs, rel=1e-12)
+    for name, g, k in zip(mlp.param_names, grads, keras_grads):
+        np.testing.assert_allclose(g, k, rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("case", OPTION_CASES, ids=OPTION_IDS)
+def test_batch_norm_and_residual_gradients_pass_the_gradient_check(case, rng):
+    from nnlab.gradcheck import check_gradients
+
+    sizes, activation, output, loss, options = case
+    X, y = _data((sizes, activation, output, loss), rng, n=8)
+    mlp = MLP(sizes, activation=activation, output_activation=output, rng=2, **options)
+    report = check_gradients(mlp, X, y, loss, rng=0, tolerance=1e-5)
+    assert report.ok, str(report)
+
+
+@pytest.mark.tf
+def test_one_epoch_of_a_batch_norm_network_gives_keras_weights_and_moving_statistics(rng):
+    import keras
+
+    sizes, activation, output, loss, options = OPTION_CASES[0]
+    X, y = _data((sizes, activation, output, loss), rng, n=40)
+    X, y = X.astype(np.float32).astype(float), y.astype(np.float32).astype(float)
+    mlp = MLP(sizes, activation=activation, output_activation=output, rng=4, **options)
+    keras_weights, _ = _keras_fit(mlp, X, y, loss, keras.optimizers.SGD(2**-4), batch_size=16)
+    mlp.fit(X, y, loss=loss, optimizer=SGD(2**-4), batch_size=16, shuffle=False, verbose=0)
+    ours = []
+    for layer in mlp.layers:  # Keras' order: each layer's weights, BN's moving stats too
+        ours += layer.params
+        if hasattr(layer, "moving_mean"):
+            ours += [layer.moving_mean, layer.moving_variance]
+    assert len(ours) == len(keras_weights)
+    for p, k in zip(ours, keras_weights):
+        np.testing.assert_allclose(p, k, rtol=1e-10, atol=1e-12)
+
+
+def test_residual_layers_add_their_input():
+    mlp = MLP([2, 3, 3, 3, 1], activation="relu", rng=0, residual=True)
+    assert mlp.skips == (1, 2)
+    X = np.array([[1.0, -2.0], [0.5, 0.25]])
+    a1 = np.maximum(X @ mlp.params[0] + mlp.params[1], 0)
+    a2 = np.maximum(a1 @ mlp.params[2] + mlp.params[3], 0) + a1
+    a3 = np.maximum(a2 @ mlp.params[4] + mlp.params[5], 0) + a2
+    np.testing.assert_allclose(mlp.predict(X), a3 @ mlp.params[6] + mlp.params[7], **TIGHT)
+    assert "+ skip" in mlp.summary()
+    assert repr(mlp).endswith("residual=True)")
+
+
+def test_batch_norm_networks_name_and_count_their_parameters():
+    mlp = MLP([2, 4, 1], rng=0, batch_norm=True)
+    assert mlp.param_names == ["W1", "b1", "gamma1", "beta1", "W2", "b2"]
+    assert mlp.count_params() == 2 * 4 + 4 + 2 * 4 + 4 + 1
+    assert "relu + batch norm" in mlp.summary()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"residual": True}, ValueError, r"'residual' needs two hidden layers in a row"),
+        ({"batch_norm": "yes"}, TypeError, r"'batch_norm' must be True or False"),
+    ],
+)
+def test_bad_options_get_clear_errors(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        MLP([2, 4, 1], **kwargs)
