@@ -270,6 +270,22 @@ def as_rng(rng):
     )
 
 
+def check_dtype(dtype):
+    """``dtype`` as one of the two float types networks use: "float32" or "float64".
+
+    >>> check_dtype(np.float32)
+    'float32'
+    >>> check_dtype("float16")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'dtype' must be 'float32' or 'float64'; got 'float16'.
+    """
+    name = np.dtype(dtype).name if isinstance(dtype, (type, np.dtype)) else dtype
+    if name not in ("float32", "float64"):
+        raise ValueError(f"'dtype' must be 'float32' or 'float64'; got {describe(dtype)}.")
+    return name
+
+
 def check_layer_sizes(layer_sizes, name="layer_sizes"):
     """Return ``layer_sizes`` as a list of ints ≥ 1, at least two of them (input and output).
 

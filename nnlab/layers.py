@@ -24,19 +24,9 @@ training=True)`` updates the layer's moving statistics.
 
 import numpy as np
 
-from nnlab._validation import as_float_array, check_scalar, check_size, describe
+from nnlab._validation import as_float_array, check_dtype, check_scalar, check_size
 from nnlab.activations import get_activation
 from nnlab.initializers import get_initializer
-
-_DTYPES = ("float32", "float64")
-
-
-def check_dtype(dtype):
-    """``dtype`` as one of the two float types networks use: "float32" or "float64"."""
-    name = np.dtype(dtype).name if isinstance(dtype, (type, np.dtype)) else dtype
-    if name not in _DTYPES:
-        raise ValueError(f"'dtype' must be 'float32' or 'float64'; got {describe(dtype)}.")
-    return name
 
 
 class Dense:

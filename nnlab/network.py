@@ -27,13 +27,14 @@ from nnlab._validation import (
     as_float_array,
     as_labels,
     as_rng,
+    check_dtype,
     check_layer_sizes,
     check_scalar,
     check_size,
     describe,
 )
 from nnlab.callbacks import History, ProgressLogger
-from nnlab.layers import Activation, BatchNormalization, Dense, check_dtype
+from nnlab.layers import Activation, BatchNormalization, Dense
 from nnlab.losses import class_weight_to_sample_weight, get_loss
 from nnlab.optimizers import get_optimizer
 
