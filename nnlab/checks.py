@@ -454,7 +454,10 @@ def _compare(label, got, want, options, item=False, samples=()):
 
 def _show(value):
     """An argument as a message shows it: small arrays in full, larger ones by their shape (a
-    test input of 20 numbers would bury the message, and give the hidden inputs away)."""
+    test input of 20 numbers would bury the message, and give the hidden inputs away); a list
+    of arrays (``grads``) item by item."""
+    if type(value) in (list, tuple) and any(isinstance(item, np.ndarray) for item in value):
+        return "[" + ", ".join(_show(item) for item in value) + "]"
     try:
         array = np.asarray(value)
     except ValueError:  # a tuple of arrays of different shapes
@@ -515,7 +518,7 @@ def check_function(
         want = reference(*_read_only_copy(args))
         with nnlab_switched_off() if without_nnlab else contextlib.nullcontext():
             got = _call(name, function, args, label)
-        samples = [np.shape(arg)[0] for arg in args if np.ndim(arg)]
+        samples = [len(arg) for arg in args if isinstance(arg, np.ndarray) and arg.ndim]
         _compare(label, got, want, options, samples=samples)
     inputs = "the 1 test input" if len(cases) == 1 else f"all {len(cases)} test inputs"
     print(f"✓ {name} is correct on {inputs}.")

@@ -38,8 +38,10 @@ class Dense:
         Inputs per sample and units (neurons) in the layer.
     activation : str, default "linear"
         A name in ``nnlab.activations.ACTIVATIONS`` (its default parameters are used).
-    initializer : str, default "glorot_uniform"
-        How W starts (Keras' default); b starts at 0, as in Keras.
+    initializer : str or callable, default "glorot_uniform"
+        How W starts (Keras' default); b starts at 0, as in Keras. A name in
+        ``nnlab.initializers.INITIALIZERS``, or a function ``f(shape, rng=, dtype=)`` such as
+        ``functools.partial(initializers.random_normal, stddev=0.01)``.
     rng : None, int or numpy.random.Generator
     dtype : "float64" (default, exact gradient checks) or "float32" (speed)
 
@@ -74,7 +76,8 @@ class Dense:
         n_out = check_scalar(n_out, "n_out", low=1, integer=True)
         self.activation = get_activation(activation)
         self.dtype = check_dtype(dtype)
-        self.W = get_initializer(initializer)((n_in, n_out), rng=rng, dtype=self.dtype)
+        draw = initializer if callable(initializer) else get_initializer(initializer)
+        self.W = draw((n_in, n_out), rng=rng, dtype=self.dtype)
         self.b = np.zeros(n_out, dtype=self.dtype)
 
     @property

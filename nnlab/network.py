@@ -58,8 +58,9 @@ class MLP:
         The hidden layers' activation (a name in ``nnlab.activations.ACTIVATIONS``).
     output_activation : str, default "linear"
         "softmax" for classes, "sigmoid" for yes/no outputs, "linear" for numbers.
-    initializer : str, default "glorot_uniform"
-        How the weights start (Keras' default); biases start at 0.
+    initializer : str or callable, default "glorot_uniform"
+        How the weights start (Keras' default); biases start at 0. A name or a function
+        ``f(shape, rng=, dtype=)``, as :class:`~nnlab.layers.Dense` takes it.
     rng : None, int or numpy.random.Generator
         Seeds the initial weights, and later the shuffling in ``fit``.
     dtype : "float64" (default) or "float32"
@@ -517,7 +518,8 @@ class _Trainer:
         self.stop_reason = (
             f"Training stopped at epoch {{epoch}}, batch {batch + 1}: the loss became {what}. "
             f"Kept {kept}, the last with a finite loss. "
-            f"The learning rate ({rate:g}) is probably too large: try a smaller one."
+            f"The usual causes: a learning rate too large (it is {rate:g}), or weights that "
+            "start too large."
         )
 
 

@@ -554,6 +554,19 @@ def test_small_arguments_are_shown_on_one_line():
         )
 
 
+def test_a_list_of_arrays_of_different_shapes_is_a_fine_argument(capsys):
+    def total_norm(grads):
+        return np.sqrt(sum(np.sum(g**2) for g in grads))
+
+    grads = [np.ones((4, 2)), np.array([3.0, 1.0])]
+    check_function("total_norm", total_norm, total_norm, [(grads,)])
+    assert capsys.readouterr().out.startswith("✓ total_norm is correct")
+    with pytest.raises(
+        ExerciseError, match=r"^'total_norm\(\[<array of shape \(4, 2\)>, \[3\. 1\.\]\]\)'"
+    ):
+        check_function("total_norm", lambda grads: 0.0, total_norm, [(grads,)])
+
+
 def test_large_arguments_are_shown_by_their_shape_in_messages():
     with pytest.raises(ExerciseError, match=r"^'double\(<array of shape \(3, 4\)>\)' returned"):
         check_function("double", lambda x: 3 * x, lambda x: 2 * x, [(np.ones((3, 4)),)])

@@ -306,7 +306,7 @@ def test_a_diverging_run_stops_with_a_message_and_keeps_the_last_finite_weights(
     )
     message = capsys.readouterr().out
     assert history.stop_reason is not None and history.stop_reason in message
-    assert "learning rate (5) is probably too large" in message
+    assert "a learning rate too large (it is 5)" in message
     assert len(history.epoch) < 100
     assert not np.isfinite(history.history["loss"][-1])
     assert all(np.isfinite(p).all() for p in mlp.params)
@@ -539,3 +539,13 @@ def test_batch_norm_networks_name_and_count_their_parameters():
 def test_bad_options_get_clear_errors(kwargs, error, match):
     with pytest.raises(error, match=match):
         MLP([2, 4, 1], **kwargs)
+
+
+def test_an_initializer_can_be_a_function_with_its_own_settings():
+    import functools
+
+    from nnlab.initializers import random_normal
+
+    small = functools.partial(random_normal, stddev=1e-3)
+    mlp = MLP([50, 40, 1], initializer=small, rng=0)
+    assert np.std(mlp.params[0]) == pytest.approx(1e-3, rel=0.05)
