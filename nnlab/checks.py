@@ -41,6 +41,11 @@ def _as_answer(label, value, if_none, want_shape=None, verb="is"):
     """
     if value is None or value is Ellipsis:
         raise ExerciseError(if_none)
+    if inspect.isgenerator(value):
+        raise ExerciseError(
+            f"'{label}' {verb} a generator (a comprehension in round brackets); make it an "
+            "array: np.array([... for ...])."
+        )
     if isinstance(value, dict):
         raise ExerciseError(
             f"'{label}' {verb} a dict; this exercise wants {_expected(want_shape)}."
@@ -343,6 +348,11 @@ def _in_place_message(name, function, args):
             f"'{name}' changed one of its arguments in place; work on a copy (x = x.copy() or "
             "x = np.array(x)) or build a new array; np.asarray(x) does not copy."
         )
+    if type(args[position]) in (list, tuple):
+        return (
+            f"'{name}' changed the arrays in its argument '{arg}' in place; build new arrays "
+            "(g * scale, not g *= scale): a copy of the list still shares its arrays."
+        )
     return (
         f"'{name}' changed its argument '{arg}' in place; work on a copy ({arg} = {arg}.copy() "
         f"or {arg} = np.array({arg})) or build a new array; np.asarray({arg}) does not copy."
@@ -427,10 +437,15 @@ def _compare(label, got, want, options, item=False, samples=()):
     if _is_several(want):
         count = len(got) if isinstance(got, (tuple, list)) else "one"
         if count != len(want):
-            raise ExerciseError(
-                f"'{label}' should return {len(want)} results (`return a, b, …`); "
-                f"yours returned {count}."
+            what = (
+                f"a list of {len(want)} arrays, one per array it was given"
+                if isinstance(want, list)
+                else f"{len(want)} results (`return a, b, …`)"
             )
+            yours = f"{count}" if count != "one" else describe(got)
+            if inspect.isgenerator(got):
+                yours = "a generator (a comprehension in round brackets: use square ones)"
+            raise ExerciseError(f"'{label}' should return {what}; yours returned {yours}.")
         for i, (got_item, want_item) in enumerate(zip(got, want)):
             _compare(f"{label}[{i}]", got_item, want_item, options, True, samples)
         return

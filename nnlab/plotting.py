@@ -897,3 +897,161 @@ class LossPlot:
         self.outlier.set_data([outlier], [0.0])
         for line, c in zip(self.lines, constants):
             line.set_xdata([c, c])
+
+
+# Deep networks layer by layer (notebooks 06 and 07)
+
+
+def _power_of_ten(y, position=None):
+    """A log axis' tick label: 0.01, 1, 100 as they are, other powers of 10 as 1e-6, 1e4.
+
+    >>> [_power_of_ten(y) for y in (1e-6, 0.01, 1.0, 100.0, 1e4)]
+    ['1e-6', '0.01', '1', '100', '1e4']
+    """
+    exponent = round(np.log10(y))
+    return f"{y:g}" if abs(exponent) <= 2 else f"1e{exponent}"
+
+
+def _layer_ticks(max_layers):
+    """Layer 1 and at most 4 round layer numbers up to ``max_layers``: few labels keep a full
+    draw fast (each costs ≈ 1 ms).
+
+    >>> _layer_ticks(20), _layer_ticks(30), _layer_ticks(3)
+    ([1, 5, 10, 15, 20], [1, 10, 20, 30], [1, 2, 3])
+    """
+    step = next(s for s in (1, 2, 5, 10, 20, 50) if max_layers // s <= 4)
+    return sorted({1, *range(step, max_layers + 1, step)})
+
+
+class LayerPlot:
+    """Numbers per layer (the spread of a network's activations, its gradient norms) against the
+    layer k = 1 … L, on a logarithmic y axis with fixed limits, redrawn in place.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    labels : sequence of str
+        One line per label (solid, then dashed, then dotted), in a legend if more than one.
+    ylabel : str
+    limits : (float, float)
+        The y-limits, fixed: one scale for every setting, so a flat line means "the same size
+        in every layer" and a slope of one decade per layer looks the same wherever it starts.
+        A value beyond them is drawn as the line leaving the axes.
+    max_layers : int, optional
+        Fix the x-limits to layers 1 … max_layers (a new depth then redraws only the lines);
+        by default they follow the number of layers shown.
+
+    ``show(*values)`` draws one array (L,) per line; entries that are 0, negative or not finite
+    have no place on a log axis and are left out. Only the lines change (``moving``), and, unless
+    ``max_layers`` is given, the x-limits for a new number of layers.
+    """
+
+    def __init__(self, ax, labels, ylabel, limits, max_layers=None):
+        self.ax, self.max_layers = ax, max_layers
+        self.lines = [
+            ax.plot([], [], color=color, ls=style, marker="o", ms=4, lw=1.5, label=label)[0]
+            for color, style, label in zip(
+                (COLORS["curve"], COLORS["slope"], COLORS["positive"]), ("-", "--", ":"), labels
+            )
+        ]
+        self.moving = tuple(self.lines)
+        ax.set_yscale("log", nonpositive="mask")
+        ax.set_ylim(*limits)
+        # At most 6 powers of ten, 1 among them, with plain labels (1e-6, 0.01, 1, 100, 1e4):
+        # each label drawn costs ≈ 1 ms (a mathtext one, 10⁻⁶, ≈ 10), few keep a full draw fast.
+        low, high = np.log10(limits)
+        stride = int(np.ceil((high - low) / 5))
+        exponents = np.arange(np.ceil(low / stride) * stride, high + 1, stride)
+        ax.yaxis.set_major_locator(mpl.ticker.FixedLocator(10.0**exponents))
+        ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(_power_of_ten))
+        ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())
+        ax.set_xlabel("layer k (1 = nearest the input)")
+        ax.set_ylabel(ylabel)
+        ax.grid(False, axis="x")  # lines at the decades only: each one adds to a full draw
+        if max_layers is not None:
+            ax.set_xlim(0.5, max_layers + 0.5)
+            ax.set_xticks(_layer_ticks(max_layers))
+        if len(labels) > 1:  # one line needs no legend: the y label names it
+            ax.legend(loc="lower left", fontsize=8)
+
+    def show(self, *values):
+        """One array of per-layer values per line, in the order of ``labels``."""
+        n_layers = len(values[0])
+        layers = np.arange(1, n_layers + 1)
+        for line, v in zip(self.lines, values):
+            line.set_data(layers, np.asarray(v, dtype=float))
+        if self.max_layers is None and self.ax.get_xlim() != (0.5, n_layers + 0.5):
+            self.ax.set_xlim(0.5, n_layers + 0.5)  # else the axes stay as they are
+            self.ax.set_xticks(_layer_ticks(n_layers))
+
+
+class LayerHistogramPlot:
+    """Each layer's histogram as one column of a heat map: x is the layer k = 1 … L, y the value
+    (an activation a), the shade the share of the layer's values in that bin (its square root,
+    so thin tails show): white for none, the darkest blue for ``contrast`` times an even
+    spread's share (1 / bins) or more. A collapsed layer is one dark cell, a healthy one a
+    graded spread, a saturated one two dark cells at the ends, a ReLU layer a dark cell at 0
+    (half its outputs) below a paler spread.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    max_layers, bins : int
+        The most layers and the number of bins ``show`` will be given (the mesh is built once).
+    ylabel : str
+    contrast : float
+        How many times an even spread's share gets the darkest shade.
+
+    ``show(edges, fractions)`` takes ``diagnostics.histograms``' common bin ``edges``
+    (bins + 1,) and ``fractions`` (L, bins) and redraws in place: the mesh (≈ 0.3 ms, an image
+    ≈ 8 ms) and the three value labels. The axes never change, so nothing else is redrawn: x
+    shows layers 1 … max_layers (the columns past L blank), y the bins' range as shares 0 … 1
+    of it, labelled with the values at the bottom, the middle and the top (``moving``).
+    """
+
+    def __init__(self, ax, max_layers, bins, ylabel="activation a", contrast=4.0):
+        self.ax, self.max_layers, self.bins = ax, max_layers, bins
+        self.mesh = ax.pcolormesh(
+            np.arange(max_layers + 1) + 0.5,
+            np.linspace(0.0, 1.0, bins + 1),  # shares of the range; the labels give the values
+            np.zeros((bins, max_layers)),
+            cmap="Blues",
+            norm=mpl.colors.PowerNorm(0.5, vmin=0.0, vmax=contrast / bins),  # tails show too
+        )
+        ax.grid(False)
+        ax.set_xlim(0.5, max_layers + 0.5)
+        ax.set_xticks(_layer_ticks(max_layers))
+        ax.set_xlabel("layer k (1 = nearest the input)")
+        ax.set_ylim(0.0, 1.0)
+        ax.set_yticks([0.0, 0.5, 1.0], labels=["", "", ""])
+        # The value labels, where the tick labels would be: text that changes without
+        # touching the axes (new tick labels would redraw the whole figure, ≈ 30 ms).
+        pad = mpl.rcParams["ytick.major.size"] + mpl.rcParams["ytick.major.pad"]  # points
+        at = ax.get_yaxis_transform() + mpl.transforms.ScaledTranslation(
+            -pad / 72, 0.0, ax.figure.dpi_scale_trans
+        )
+        self.value_labels = [
+            ax.text(0.0, y, "", transform=at, ha="right", va="center") for y in (0.0, 0.5, 1.0)
+        ]
+        ax.set_ylabel(ylabel)
+        ax.yaxis.set_label_coords(-0.13, 0.5)  # beside the value labels
+        self.moving = (self.mesh, *self.value_labels)
+
+    def show(self, edges, fractions):
+        """Draw the shares ``fractions`` (L, bins) of each layer's values in the bins ``edges``
+        (bins + 1,)."""
+        fractions = np.asarray(fractions, dtype=float)
+        n_layers = len(fractions)
+        if not (n_layers <= self.max_layers and fractions.shape[1:] == (self.bins,)):
+            raise ValueError(
+                f"'fractions' must be (L, {self.bins}) with L ≤ {self.max_layers}; "
+                f"got shape {fractions.shape}."
+            )
+        shades = np.zeros((self.bins, self.max_layers))
+        shades[:, :n_layers] = fractions.T  # a column per layer
+        blank = np.arange(self.max_layers) >= n_layers  # the layers beyond L
+        self.mesh.set_array(np.ma.masked_array(shades, np.broadcast_to(blank, shades.shape)))
+        low, high = float(edges[0]), float(edges[-1])
+        for label, share in zip(self.value_labels, (0.0, 0.5, 1.0)):
+            value = low + share * (high - low) + 0.0  # + 0.0: never "−0"
+            label.set_text(f"{value:.3g}".replace("-", "−"))

@@ -477,6 +477,35 @@ def check_backprop_stepper(page):
     assert expected in text, f"the readout {text!r} does not show {expected!r}"
 
 
+def check_initialization_explorer(page):
+    """Move the depth slider of notebook 06's explorer to its end, 20: the readout must give the
+    std range the headless explorer finds over 20 layers."""
+    from nnlab.widgets import make_initialization_explorer
+
+    text, value = move_slider(
+        page, "nnlab-initialization-explorer", 1, "06_initialization-slider-moved.png"
+    )
+    assert value == "20", f"the depth slider's maximum should be 20; got {value}"
+    expected = re.search(
+        r"stays between [\d.]+ and [\d.]+ over the 20 layers",
+        re.sub(r"<[^>]+>", "", make_initialization_explorer(depth=20).readout.value),
+    )[0]
+    assert expected in text, f"the readout {text!r} does not show {expected!r}"
+
+
+def check_gradient_flow_explorer(page):
+    """Move the depth slider of notebook 07's explorer to its end, 30: the readout must give the
+    first/last gradient ratio the headless explorer computes for 30 sigmoid layers."""
+    from nnlab.widgets import make_gradient_flow_explorer
+
+    text, value = move_slider(
+        page, "nnlab-gradient-flow-explorer", 0, "07_vanishing_gradients-slider-moved.png"
+    )
+    assert value == "30", f"the depth slider's maximum should be 30; got {value}"
+    ratio = f"{make_gradient_flow_explorer(depth=30).norms.first_to_last:.3g}"
+    assert ratio in text, f"the readout {text!r} does not show the ratio {ratio}"
+
+
 # How each registered widget (nnlab.widgets.WIDGETS) is driven, and the notebook that shows it.
 WIDGET_CHECKS = {
     "neuron_playground": ("01_neurons.ipynb", check_neuron_playground),
@@ -485,6 +514,8 @@ WIDGET_CHECKS = {
     "perceptron_trainer": ("02_perceptron.ipynb", check_perceptron_trainer),
     "xor_explorer": ("02_perceptron.ipynb", check_xor_explorer),
     "backprop_stepper": ("05_backprop.ipynb", check_backprop_stepper),
+    "initialization_explorer": ("06_initialization.ipynb", check_initialization_explorer),
+    "gradient_flow_explorer": ("07_vanishing_gradients.ipynb", check_gradient_flow_explorer),
 }
 
 

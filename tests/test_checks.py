@@ -284,7 +284,7 @@ def test_tuple_results_are_compared_item_by_item(capsys):
 @pytest.mark.parametrize(
     ("student", "returned"),
     [
-        (lambda x: 2 * x, "one"),
+        (lambda x: 2 * x, r"an array of shape \(2,\) and dtype float64"),
         (lambda x: (2 * x,), "1"),
         (lambda x: (2 * x, x.sum(), x), "3"),
     ],
@@ -588,3 +588,31 @@ def test_check_backward_passes_a_right_backward_and_reports_in_place_writes(caps
 
     with pytest.raises(ExerciseError, match=r"changed its argument 'dout' in place"):
         check_backward("dense_relu_backward", in_place, _dense_relu, _backward_cases())
+
+
+def _scaled(grads, c):
+    return [g * c for g in grads]
+
+
+def _scale_in_place(grads, c):
+    for g in grads:
+        g *= c
+    return grads
+
+
+@pytest.mark.parametrize(
+    ("student", "match"),
+    [
+        (_scale_in_place, r"changed the arrays in its argument 'grads' in place; build new arrays"),
+        (lambda grads, c: (g * c for g in grads), r"yours returned a generator"),
+        (lambda grads, c: grads[0] * c, r"should return a list of 2 arrays, one per array it"),
+    ],
+)
+def test_functions_of_lists_of_arrays_get_their_own_messages(student, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_function("scale", student, _scaled, [([np.ones(2), np.ones(3)], 0.5)])
+
+
+def test_a_generator_where_an_array_is_expected_is_named():
+    with pytest.raises(ExerciseError, match=r"returned a generator .*np\.array\(\[\.\.\. for"):
+        check_function("f", lambda x: (v for v in x), lambda x: x * 1.0, [(np.ones(2),)])

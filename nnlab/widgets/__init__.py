@@ -24,6 +24,8 @@ _REGISTRY = {
     "perceptron_trainer": ("perceptron", "make_perceptron_trainer"),
     "xor_explorer": ("perceptron", "make_xor_explorer"),
     "backprop_stepper": ("backprop", "make_backprop_stepper"),
+    "initialization_explorer": ("initialization", "make_initialization_explorer"),
+    "gradient_flow_explorer": ("gradients", "make_gradient_flow_explorer"),
 }
 
 __all__ = ["WIDGETS", *(factory for _, factory in _REGISTRY.values())]
