@@ -54,3 +54,17 @@ def test_the_check_catches_timings_and_widget_ids():
     assert cleaned != nb
     assert "execution" not in cleaned.cells[0].metadata and "widgets" not in cleaned.metadata
     assert WIDGET_VIEW not in cleaned.cells[0].outputs[0].data
+
+
+def test_text_printed_in_chunks_is_stored_as_one_output_per_stream():
+    cell = nbformat.v4.new_code_cell("print(1); print(2)", execution_count=1)
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="epoch 1\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="epoch 2\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "3"}, execution_count=1),
+        nbformat.v4.new_output("stream", name="stdout", text="done\n"),
+    ]
+    cleaned = clean(nbformat.v4.new_notebook(cells=[cell]))
+    outputs = cleaned.cells[0].outputs
+    assert [o.output_type for o in outputs] == ["stream", "execute_result", "stream"]
+    assert outputs[0].text == "epoch 1\nepoch 2\n"

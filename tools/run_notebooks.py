@@ -11,7 +11,9 @@ clean:
 - the widget-view part of a widget's output, which names a random model id: dropped; the
   output keeps its text form and, for nnlab's widgets, a PNG of the widget's first state, which
   is what a reader without a kernel (GitHub, a fresh JupyterLab tab) sees;
-- the interpreter's patch version in `metadata.language_info`: dropped.
+- the interpreter's patch version in `metadata.language_info`: dropped;
+- how printed text was cut into stream outputs (the kernel sends it in chunks as time passes):
+  consecutive outputs of one stream are merged, so a cell's text is one output however it came.
 
 `clean(nb)` is what tests/test_notebook_files.py holds every committed notebook to.
 """
@@ -39,8 +41,21 @@ def clean(nb):
     nb.metadata.get("language_info", {}).pop("version", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        merged = []
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
+            previous = merged[-1] if merged else None
+            if (
+                output.get("output_type") == "stream"
+                and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")
+            ):
+                previous["text"] += output["text"]
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell.outputs = merged
     return nb
 
 
