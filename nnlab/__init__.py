@@ -19,6 +19,7 @@ from nnlab import (
     neurons,
     optimizers,
     perceptron,
+    schedules,
 )
 
 __version__ = "0.1.0"
@@ -36,4 +37,5 @@ __all__ = [
     "neurons",
     "optimizers",
     "perceptron",
+    "schedules",
 ]
