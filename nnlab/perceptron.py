@@ -144,6 +144,21 @@ class Perceptron:
         check_size(X.shape[1], "X", len(w), "columns, one per weight in 'w'")
         return X @ w + b  # (n_samples,)
 
+    def replay(self, k):
+        """The run after its first ``k`` updates: (update, errors), for replaying it.
+
+        ``update`` is ``updates_[k − 1]`` (its epoch, the sample whose mistake made it, the
+        weights and bias it left); for k = 0 the start, ``Update(1, None, w, b)``. ``errors``
+        counts the mistakes per epoch so far: each finished epoch's (from ``errors_``), then
+        those of the epoch under way up to update k ([] for k = 0). After the last update it is
+        ``errors_`` but for a final epoch without mistakes.
+        """
+        if k == 0:
+            return Update(1, None, self.w, self.b), []
+        update = self.updates_[k - 1]
+        so_far = sum(1 for earlier in self.updates_[:k] if earlier.epoch == update.epoch)
+        return update, [*self.errors_[: update.epoch - 1], so_far]
+
     def predict(self, X):
         """ŷ = step(X @ w + b): labels 0 or 1 (int64), shape (n_samples,); z = 0 gives 1."""
         return step(self.decision_function(X)).astype(np.int64)

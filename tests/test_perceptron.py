@@ -185,3 +185,12 @@ def test_weights_that_do_not_fit_the_data_are_named():
 def test_predicting_without_weights_says_what_to_do():
     with pytest.raises(ValueError, match=r"no weights yet: call fit\(X, y\) first, or create it"):
         Perceptron().predict(X4)
+
+
+def test_replay_counts_the_mistakes_of_the_epoch_under_way():
+    X, y = logic_gate("and")
+    run = Perceptron(learning_rate=1.0, w=[0.5, -0.5], b=0.1).fit(X, y)
+    assert run.replay(0) == ((1, None, run.w, run.b), [])
+    update, errors = run.replay(4)
+    assert (update.epoch, update.index, errors) == (2, 2, [2, 2])
+    assert run.replay(6)[1] == run.errors_[:-1]  # all but the final clean epoch

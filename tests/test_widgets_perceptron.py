@@ -24,7 +24,6 @@ from nnlab.widgets.perceptron import (
     XOR_ACTIVATIONS,
     XOR_DATA,
     XOR_LEARNING_RATE,
-    after_updates,
     make_perceptron_trainer,
     make_xor_explorer,
     train_xor,
@@ -196,14 +195,6 @@ def test_xor_never_converges_and_the_text_says_why(recwarn):
 def test_every_separable_gate_converges_for_every_learning_rate_on_the_slider(gate):
     for rate in np.round(np.linspace(*LEARNING_RATE_RANGE, 20), 2):
         assert fitted(gate, rate).converged_, (gate, rate)
-
-
-def test_after_updates_counts_the_mistakes_of_the_epoch_under_way():
-    run = fitted("and", 1.0)
-    assert after_updates(run, 0) == ((1, None, run.w, run.b), [])
-    update, errors = after_updates(run, 4)
-    assert (update.epoch, update.index, errors) == (2, 2, [2, 2])
-    assert after_updates(run, 6)[1] == run.errors_[:-1]  # all but the final clean epoch
 
 
 @pytest.mark.parametrize(

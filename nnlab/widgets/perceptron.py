@@ -18,7 +18,7 @@ from nnlab.activations import get_activation
 from nnlab.datasets import GATES, logic_gate, xor
 from nnlab.network import MLP
 from nnlab.optimizers import Adam
-from nnlab.perceptron import NotConvergedWarning, Perceptron, Update
+from nnlab.perceptron import NotConvergedWarning, Perceptron
 from nnlab.plotting import DecisionPlot, EpochBarPlot
 from nnlab.widgets._base import (
     PlotWidget,
@@ -64,22 +64,6 @@ def train_perceptron(gate, learning_rate, w, b):
         return perceptron.fit(*logic_gate(gate))
 
 
-def after_updates(perceptron, k):
-    """A fitted perceptron after the first ``k`` of its ``updates_``: (update, errors).
-
-    ``update`` is ``updates_[k − 1]`` (its epoch, the sample whose mistake made it, the weights
-    and bias it left); for k = 0 the start, ``Update(1, None, w, b)``. ``errors`` counts the
-    mistakes per epoch so far: each finished epoch's (from ``errors_``), then those of the
-    epoch under way up to update k ([] for k = 0). After the last update it is ``errors_``,
-    but for a final epoch without mistakes.
-    """
-    if k == 0:
-        return Update(1, None, perceptron.w, perceptron.b), []
-    update = perceptron.updates_[k - 1]
-    so_far = sum(1 for earlier in perceptron.updates_[:k] if earlier.epoch == update.epoch)
-    return update, [*perceptron.errors_[: update.epoch - 1], so_far]
-
-
 def _shown_rate(value):
     """η as the slider shows it (step 0.01), the value ``values()`` reads."""
     return round(float(value), 2)
@@ -89,7 +73,7 @@ class PerceptronTrainer(PlotWidget):
     """Replay a perceptron learning a logic gate. ``controls``: "gate", "learning_rate" (η) and
     "update" (how many of the run's updates to apply: 0 … their number). A new gate or η
     refits (``perceptron``) and sets the update slider's range; its position stays, moved to
-    the new end if it lies beyond. ``state`` is the update shown (``after_updates``) and
+    the new end if it lies beyond. ``state`` is the update shown (``Perceptron.replay``) and
     ``errors`` the mistakes per epoch up to it."""
 
     def __init__(self, gate, learning_rate, update, w, b):
@@ -168,7 +152,7 @@ class PerceptronTrainer(PlotWidget):
         values = self.values()
         gate, k, run = values["gate"], values["update"], self.perceptron
         X, y = logic_gate(gate)
-        self.state, self.errors = after_updates(run, k)
+        self.state, self.errors = run.replay(k)
         w, b = self.state.w, self.state.b
         self.plane.set_labels(y)
         self.plane.show(
