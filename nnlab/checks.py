@@ -252,7 +252,8 @@ def nnlab_switched_off():
     Used by hidden tests of exercises that ask students to write with NumPy what nnlab
     computes: an answer that calls nnlab (``neurons.neuron``, ``activations.bipolar_sigmoid``,
     also imported by name) fails with a message saying why. It works by replacing the input
-    check every public nnlab function starts with; ``checks`` and the reference are unaffected.
+    checks public nnlab functions start with (``as_float_array`` for arrays, ``as_rng`` for
+    random generators: initializers); ``checks`` and the reference are unaffected.
     """
 
     def switched_off(*args, **kwargs):
@@ -262,19 +263,19 @@ def nnlab_switched_off():
         )
 
     patched = [
-        (module, module.as_float_array)
+        (module, check, getattr(module, check))
         for name, module in list(sys.modules.items())
-        if name.startswith("nnlab.")
-        and name not in (__name__, "nnlab._validation")
-        and hasattr(module, "as_float_array")
+        if name.startswith("nnlab.") and name not in (__name__, "nnlab._validation")
+        for check in ("as_float_array", "as_rng")
+        if hasattr(module, check)
     ]
     try:
-        for module, _ in patched:
-            module.as_float_array = switched_off
+        for module, check, _ in patched:
+            setattr(module, check, switched_off)
         yield
     finally:
-        for module, original in patched:
-            module.as_float_array = original
+        for module, check, original in patched:
+            setattr(module, check, original)
 
 
 def _read_only_copy(value):
@@ -413,6 +414,8 @@ def _call(name, function, args, label):
         ) from None
     except FloatingPointError as error:
         raise ExerciseError(_float_error_message(label, error, function)) from None
+    except ExerciseError:  # e.g. nnlab switched off: its own message says it all
+        raise
     except Exception as error:
         if not _is_read_only_error(error):
             raise ExerciseError(f"'{label}' raised {type(error).__name__}: {error}") from error

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from nnlab._validation import check_choice, check_scalar, check_size, describe
+from nnlab._validation import as_float_array, check_choice, check_scalar, check_size, describe
 
 _RATE = {"low": 0, "low_inclusive": False}  # learning_rate > 0
 _DECAY = {"low": 0, "high": 1, "high_inclusive": False}  # a moving-average factor in [0, 1)
@@ -74,6 +74,11 @@ class Optimizer:
         >>> SGD(global_clipnorm=1.0).clip([np.array([3.0]), np.array([4.0])])  # norm 5 → 1
         [array([0.6]), array([0.8])]
         """
+        grads = [as_float_array(g, f"grads[{i}]", dtype=None) for i, g in enumerate(grads)]
+        return self._clip(grads)
+
+    def _clip(self, grads):
+        """:meth:`clip` on arrays already checked (``step``'s hot path)."""
         if self.clipvalue is not None:
             return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
         if self.clipnorm is not None:
@@ -112,7 +117,7 @@ class Optimizer:
                     f"got {np.shape(g)}."
                 )
         if self.clipnorm or self.clipvalue or self.global_clipnorm:
-            grads = self.clip(grads)
+            grads = self._clip(grads)
         rate = self.current_learning_rate
         t = self.iterations + 1  # Keras' local_step: 1 on the first step
         self._start_step(t)

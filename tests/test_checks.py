@@ -616,3 +616,15 @@ def test_functions_of_lists_of_arrays_get_their_own_messages(student, match):
 def test_a_generator_where_an_array_is_expected_is_named():
     with pytest.raises(ExerciseError, match=r"returned a generator .*np\.array\(\[\.\.\. for"):
         check_function("f", lambda x: (v for v in x), lambda x: x * 1.0, [(np.ones(2),)])
+
+
+def test_switching_nnlab_off_reaches_initializers_and_optimizer_clipping():
+    from nnlab.initializers import glorot_uniform
+    from nnlab.optimizers import SGD
+
+    with checks.nnlab_switched_off():
+        with pytest.raises(ExerciseError, match="switched off"):
+            glorot_uniform((3, 2), rng=0)
+        with pytest.raises(ExerciseError, match="switched off"):
+            SGD(global_clipnorm=1.0).clip([np.ones(2)])
+    assert glorot_uniform((3, 2), rng=0).shape == (3, 2)  # back on afterwards
