@@ -19,6 +19,7 @@ from nnlab import (
     neurons,
     optimizers,
     perceptron,
+    regularization,
     schedules,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "neurons",
     "optimizers",
     "perceptron",
+    "regularization",
     "schedules",
 ]

@@ -246,14 +246,25 @@ def check_gradients(model, X, y, loss, *, h=1e-5, max_entries=1000, tolerance=1e
     -------
     GradientReport
         One row per parameter.
+
+    A network with dropout draws new masks on every call; here each evaluation starts its
+    layers' random streams (``layer.rng``) from the same state, so every evaluation drops the
+    same units and the loss is one function of the parameters.
     """
     X = as_float_array(X, "X")
     options = _options(h, max_entries, tolerance, rng)
     model, X, y = _deep_copy((model, X, y), "model")  # the check changes the copy's parameters
     params, names = _parameters(model, "model")
     what = "model.loss_and_gradients"
+    streams = {  # id → (Generator, its state now): the same dropout masks in every evaluation
+        id(layer.rng): (layer.rng, layer.rng.bit_generator.state)
+        for layer in getattr(model, "layers", ())
+        if isinstance(getattr(layer, "rng", None), np.random.Generator)
+    }
 
     def evaluate():
+        for generator, state in streams.values():
+            generator.bit_generator.state = state
         return _pair(model.loss_and_gradients(X, y, loss), what, "(loss, grads)")
 
     def f():

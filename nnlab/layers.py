@@ -24,9 +24,10 @@ training=True)`` updates the layer's moving statistics.
 
 import numpy as np
 
-from nnlab._validation import as_float_array, check_dtype, check_scalar, check_size
+from nnlab._validation import as_float_array, as_rng, check_dtype, check_scalar, check_size
 from nnlab.activations import get_activation
 from nnlab.initializers import get_initializer
+from nnlab.regularization import get_regularizer
 
 
 class Dense:
@@ -44,6 +45,9 @@ class Dense:
         ``functools.partial(initializers.random_normal, stddev=0.01)``.
     rng : None, int or numpy.random.Generator
     dtype : "float64" (default, exact gradient checks) or "float32" (speed)
+    kernel_regularizer : None, "l1", "l2" or a penalty (``nnlab.regularization.L2(0.01)``)
+        Adds R(W) to the training loss and dR/dW to dW (Keras' ``kernel_regularizer``); the
+        network adds them (:meth:`penalty`, :meth:`penalty_gradient`), ``backward`` does not.
 
     Attributes
     ----------
@@ -71,6 +75,7 @@ class Dense:
         initializer="glorot_uniform",
         rng=None,
         dtype="float64",
+        kernel_regularizer=None,
     ):
         n_in = check_scalar(n_in, "n_in", low=1, integer=True)
         n_out = check_scalar(n_out, "n_out", low=1, integer=True)
@@ -79,6 +84,7 @@ class Dense:
         draw = initializer if callable(initializer) else get_initializer(initializer)
         self.W = draw((n_in, n_out), rng=rng, dtype=self.dtype)
         self.b = np.zeros(n_out, dtype=self.dtype)
+        self.kernel_regularizer = get_regularizer(kernel_regularizer)
 
     @property
     def params(self):
@@ -97,7 +103,19 @@ class Dense:
         return self.W.shape[1]
 
     def __repr__(self):
-        return f"Dense({self.n_in}, {self.n_out}, activation={self.activation.name!r})"
+        reg = self.kernel_regularizer
+        options = f", kernel_regularizer={reg!r}" if reg is not None else ""
+        return f"Dense({self.n_in}, {self.n_out}, activation={self.activation.name!r}{options})"
+
+    def penalty(self):
+        """R(W), the kernel regularizer's term in the training loss (0.0 without one)."""
+        reg = self.kernel_regularizer
+        return 0.0 if reg is None else reg._penalty(self.W)
+
+    def penalty_gradient(self):
+        """dR/dW, shaped like W (zeros without a regularizer); b is not penalised."""
+        reg = self.kernel_regularizer
+        return np.zeros_like(self.W) if reg is None else reg._gradient(self.W)
 
     def set_params(self, W, b):
         """Replace W and b by copies of the given arrays (shapes must match), in this dtype."""
@@ -237,6 +255,82 @@ class Activation:
         if not input_gradient:
             return None, []
         return self.activation.backward_kernel(da, cache, **self.activation.params), []
+
+
+class Dropout:
+    """Inverted dropout, like ``keras.layers.Dropout``: in training, each value is kept with
+    probability 1 − rate and scaled by 1/(1 − rate), or set to 0; in inference, the identity.
+
+    Scaling the kept values in training (rather than the weights at inference) keeps each
+    unit's expected output the same in both modes, so nothing changes when training ends.
+    Every training forward pass draws a new mask from ``rng``; backward multiplies the gradient
+    by the same mask and scale (a dropped unit passes no gradient back).
+
+    Parameters
+    ----------
+    rate : float in [0, 1)
+        The fraction of values dropped (0.5: half). 0 switches the layer off.
+    rng : None, int or numpy.random.Generator
+        The masks' random stream (a seed makes them repeat run after run).
+    dtype : "float64" (default) or "float32"
+
+    >>> layer = Dropout(0.5, rng=0)
+    >>> X = np.ones((2, 4))
+    >>> layer.forward(X)[0]                  # inference: unchanged
+    array([[1., 1., 1., 1.],
+           [1., 1., 1., 1.]])
+    >>> out, cache = layer.forward(X, training=True)
+    >>> out                                  # kept values × 1/(1 − 0.5), dropped ones 0
+    array([[2., 0., 0., 0.],
+           [2., 2., 2., 2.]])
+    >>> layer.backward(np.ones((2, 4)), cache)[0]     # the same mask on the way back
+    array([[2., 0., 0., 0.],
+           [2., 2., 2., 2.]])
+    """
+
+    def __init__(self, rate, rng=None, dtype="float64"):
+        self.rate = check_scalar(rate, "rate", low=0.0, high=1.0, high_inclusive=False)
+        self.rng = as_rng(rng)
+        self.dtype = check_dtype(dtype)
+
+    @property
+    def params(self):
+        return []
+
+    @property
+    def param_names(self):
+        return []
+
+    def __repr__(self):
+        return f"Dropout({self.rate:g})"
+
+    def mask(self, shape):
+        """A new keep-mask of ``shape``: True with probability 1 − rate (uniform ≥ rate)."""
+        return self.rng.random(shape) >= self.rate
+
+    def apply(self, X, mask):
+        """X ⊙ mask / (1 − rate): the training output for a given keep-mask."""
+        scale = np.asarray(mask, dtype=X.dtype) * X.dtype.type(1 / (1 - self.rate))
+        return X * scale
+
+    def forward(self, X, training=False):
+        """Training: X ⊙ mask / (1 − rate) with a new mask; inference: X itself.
+
+        Returns
+        -------
+        out : ndarray, shaped like X
+        cache : the mask times 1/(1 − rate) (None in inference or with rate 0)
+        """
+        if not training or self.rate == 0:
+            return X, None
+        scale = self.mask(X.shape).astype(X.dtype) * X.dtype.type(1 / (1 - self.rate))
+        return X * scale, scale
+
+    def backward(self, dout, cache, input_gradient=True):
+        """dX = dout ⊙ mask / (1 − rate), the forward pass's mask (dout itself in inference)."""
+        if not input_gradient:
+            return None, []
+        return (dout if cache is None else dout * cache), []
 
 
 class BatchNormalization:

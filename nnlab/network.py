@@ -34,9 +34,10 @@ from nnlab._validation import (
     describe,
 )
 from nnlab.callbacks import History, ProgressLogger
-from nnlab.layers import Activation, BatchNormalization, Dense
+from nnlab.layers import Activation, BatchNormalization, Dense, Dropout
 from nnlab.losses import class_weight_to_sample_weight, get_loss
 from nnlab.optimizers import get_optimizer
+from nnlab.regularization import get_regularizer
 
 # Output activation → the cross-entropies Keras computes from that activation's logits.
 _FUSED = {
@@ -72,6 +73,14 @@ class MLP:
         Add a skip connection around each hidden layer whose input and output widths match
         (every hidden layer after the first, in a network of equal widths): that layer outputs
         f(z) + its input, so the gradient also flows past it unchanged (notebook 07).
+    kernel_regularizer : None, "l1", "l2" or a penalty, default None
+        A weight penalty on every layer's W, as Keras' ``kernel_regularizer`` on each Dense:
+        ``nnlab.regularization.L2(0.001)``. The training loss (and ``evaluate``'s, as in Keras)
+        becomes L + Σ R(W); its gradient adds dR/dW to each dW (notebook 09).
+    dropout : float in [0, 1), default 0.0
+        Inverted dropout after each hidden layer (:class:`~nnlab.layers.Dropout`): in
+        training, that fraction of the layer's outputs is set to 0 and the rest scaled by
+        1/(1 − dropout); in ``predict`` and ``evaluate`` nothing is dropped (notebook 09).
 
     Attributes
     ----------
@@ -104,6 +113,8 @@ class MLP:
         dtype="float64",
         batch_norm=False,
         residual=False,
+        kernel_regularizer=None,
+        dropout=0.0,
     ):
         sizes = check_layer_sizes(layer_sizes)
         self.dtype = check_dtype(dtype)
@@ -113,20 +124,24 @@ class MLP:
             _flag(batch_norm, "batch_norm"),
             _flag(residual, "residual"),
         )
+        self.kernel_regularizer = get_regularizer(kernel_regularizer)
+        self.dropout = check_scalar(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
+        dense = {"initializer": initializer, "rng": self._rng, "dtype": dtype}
+        dense["kernel_regularizer"] = self.kernel_regularizer
         last = len(sizes) - 2
         self.blocks = []
         for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):  # noqa: RUF007
             f = output_activation if k == last else activation
             if self.batch_norm and k < last:  # z = XW + b → normalise → f
                 block = [
-                    Dense(
-                        n_in, n_out, "linear", initializer=initializer, rng=self._rng, dtype=dtype
-                    ),
+                    Dense(n_in, n_out, "linear", **dense),
                     BatchNormalization(n_out, dtype=self.dtype),
                     Activation(f, dtype=self.dtype),
                 ]
             else:
-                block = [Dense(n_in, n_out, f, initializer=initializer, rng=self._rng, dtype=dtype)]
+                block = [Dense(n_in, n_out, f, **dense)]
+            if self.dropout and k < last:
+                block.append(Dropout(self.dropout, rng=self._rng, dtype=self.dtype))
             self.blocks.append(block)
         self.layers = [layer for block in self.blocks for layer in block]
         self.skips = ()
@@ -138,9 +153,15 @@ class MLP:
                     f"[2, 16, 16, 1]; got layer_sizes {sizes}."
                 )
         self._activation, self._output_activation = (
-            self.blocks[0][-1].activation.name if last else None,
+            _activation_of(self.blocks[0]).name if last else None,
             self.layers[-1].activation.name,
         )
+        offsets = np.cumsum([0] + [len(layer.params) for layer in self.layers])
+        self._penalized = [  # (index of W in params, its Dense layer)
+            (int(offsets[i]), layer)
+            for i, layer in enumerate(self.layers)
+            if getattr(layer, "kernel_regularizer", None) is not None
+        ]
         self.stop_training = False
 
     # --- what the network is --------------------------------------------------------------
@@ -167,6 +188,10 @@ class MLP:
         options = "".join(
             f", {name}=True" for name in ("batch_norm", "residual") if getattr(self, name)
         )
+        if self.kernel_regularizer is not None:
+            options += f", kernel_regularizer={self.kernel_regularizer!r}"
+        if self.dropout:
+            options += f", dropout={self.dropout:g}"
         return (
             f"MLP({self.layer_sizes}, activation={activation!r}, "
             f"output_activation={self._output_activation!r}, dtype={self.dtype!r}{options})"
@@ -186,13 +211,15 @@ class MLP:
         total                         101770
 
         With ``batch_norm``, a hidden layer's γ and β count too (2 per unit); a "+ skip" marks a
-        residual connection.
+        residual connection, "+ dropout 0.5" a dropout layer after it.
         """
         rows = [("layer", "shape", "activation", "params")]
         for k, block in enumerate(self.blocks):
             dense = block[0]
             shape = f"{dense.n_in} → {dense.n_out}"
-            f = block[-1].activation.name + (" + batch norm" if len(block) > 1 else "")
+            f = _activation_of(block).name
+            f += " + batch norm" if any(isinstance(x, BatchNormalization) for x in block) else ""
+            f += f" + dropout {self.dropout:g}" if isinstance(block[-1], Dropout) else ""
             f += " + skip" if k in self.skips else ""
             rows.append(
                 (str(k + 1), shape, f, str(sum(p.size for layer in block for p in layer.params)))
@@ -203,6 +230,14 @@ class MLP:
             "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3]
             for row in rows
         )
+
+    def penalty(self):
+        """Σ R(W) over the layers: the kernel regularizer's part of the loss (0.0 without one).
+
+        Keras keeps these terms in ``model.losses``; ``fit``, ``loss_and_gradients`` and
+        ``evaluate`` add them to the loss, as Keras' ``fit`` and ``evaluate`` do.
+        """
+        return float(sum(layer.penalty() for _, layer in self._penalized))
 
     def get_weights(self):
         """Copies of ``params`` (Keras' name): keep them to restore the network later."""
@@ -326,7 +361,12 @@ class MLP:
         loss_value, d, from_z = objective.value_and_gradient(y, out, caches[-1][1], w)
         if not np.isfinite(loss_value):
             return loss_value, None, out
-        return loss_value, self._backward(d, caches, from_z), out
+        grads = self._backward(d, caches, from_z)
+        if self._penalized:  # L + Σ R(W): each penalised dW gains dR/dW
+            loss_value += self.penalty()
+            for i, layer in self._penalized:
+                grads[i] += layer.penalty_gradient()
+        return loss_value, grads, out
 
     def predict(self, X):
         """The network's output for each row of X: (n_samples, layer_sizes[-1])."""
@@ -342,13 +382,14 @@ class MLP:
         objective = _Objective(loss, self)
         X = self._inputs(X)
         y = objective.targets(y, len(X))
-        return objective.logs(
-            y, *self._outputs_and_z(X), objective.weights(sample_weight, None, y, len(X))
-        )
+        return self._logs(objective, X, y, objective.weights(sample_weight, None, y, len(X)))
 
-    def _outputs_and_z(self, X):
+    def _logs(self, objective, X, y, w):
+        """{"loss", …} on a whole data set in inference mode, the penalty included."""
         out, caches = self._forward(X)
-        return out, caches[-1][1]
+        logs = objective.logs(y, out, caches[-1][1], w)
+        logs["loss"] += self.penalty()
+        return logs
 
     # --- training -------------------------------------------------------------------------
 
@@ -435,7 +476,7 @@ class MLP:
                 order = order_rng.permutation(len(X)) if shuffle else None
                 logs = trainer.epoch(X, y, weights, order, callbacks)
                 if validation and trainer.stop_reason is None:
-                    val = objective.logs(validation[1], *self._outputs_and_z(validation[0]), None)
+                    val = self._logs(objective, *validation, None)
                     logs.update({f"val_{key}": value for key, value in val.items()})
                 for callback in callbacks:
                     callback.on_epoch_end(epoch, logs)
@@ -460,6 +501,11 @@ class MLP:
             ) from None
         X_val = self._inputs(X_val, "X_val")
         return X_val, objective.targets(y_val, len(X_val), "y_val")
+
+
+def _activation_of(block):
+    """The activation record of a block: its last layer with one (Dense or Activation)."""
+    return [layer for layer in block if hasattr(layer, "activation")][-1].activation
 
 
 def _flag(value, name):

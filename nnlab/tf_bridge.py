@@ -322,7 +322,7 @@ def to_keras(mlp):
     import_tensorflow()
     import keras
 
-    from nnlab.layers import Activation, BatchNormalization, Dense
+    from nnlab.layers import Activation, BatchNormalization, Dense, Dropout
 
     dtype = mlp.dtype
     inputs = keras.Input((mlp.layer_sizes[0],), dtype=dtype)
@@ -332,7 +332,10 @@ def to_keras(mlp):
         for layer in block:
             if isinstance(layer, Dense):
                 twin = keras.layers.Dense(
-                    layer.n_out, activation=keras_activation(layer.activation.name), dtype=dtype
+                    layer.n_out,
+                    activation=keras_activation(layer.activation.name),
+                    kernel_regularizer=keras_regularizer(layer.kernel_regularizer),
+                    dtype=dtype,
                 )
             elif isinstance(layer, BatchNormalization):
                 twin = keras.layers.BatchNormalization(
@@ -340,6 +343,8 @@ def to_keras(mlp):
                 )
             elif isinstance(layer, Activation):
                 twin = keras.layers.Activation(keras_activation(layer.activation.name), dtype=dtype)
+            elif isinstance(layer, Dropout):
+                twin = keras.layers.Dropout(layer.rate, dtype=dtype)
             else:
                 raise NotImplementedError(f"No Keras twin for {layer!r} yet.")
             a = twin(a)
@@ -356,13 +361,37 @@ def to_keras(mlp):
     return model
 
 
+def keras_regularizer(regularizer):
+    """The Keras form of an ``nnlab.regularization`` penalty (None stays None).
+
+    ``L1(l1)`` → ``keras.regularizers.L1(l1)``, ``L2(l2)`` → ``L2(l2)``, ``L1L2(l1, l2)`` →
+    ``L1L2(l1, l2)``: the same R(W) = l1·Σ|w| + l2·Σw².
+    """
+    if regularizer is None:
+        return None
+    import_tensorflow()
+    import keras
+
+    from nnlab.regularization import get_regularizer
+
+    regularizer = get_regularizer(regularizer)
+    name = type(regularizer).__name__
+    if name == "L1":
+        return keras.regularizers.L1(regularizer.l1)
+    if name == "L2":
+        return keras.regularizers.L2(regularizer.l2)
+    return keras.regularizers.L1L2(l1=regularizer.l1, l2=regularizer.l2)
+
+
 def keras_gradients(model, X, y, loss, sample_weight=None):
     """(L, grads): a Keras model's loss on (X, y) and its gradients from ``tf.GradientTape``.
 
     ``grads`` is a list of NumPy arrays aligned with ``model.trainable_weights``, which for
     :func:`to_keras`'s model is the order of ``mlp.params``. ``loss`` is an nnlab loss name
     (its Keras class via :func:`keras_loss`), computed in the model's dtype; ``y`` is passed
-    as the nnlab network takes it (one output: (n,) or (n, 1)).
+    as the nnlab network takes it (one output: (n,) or (n, 1)). The model's regularization
+    losses (``model.losses``, its kernel regularizers' penalties) are added, as Keras' ``fit``
+    adds them.
     """
     tf = import_tensorflow()
     dtype = np.dtype(model.trainable_weights[0].dtype).name  # the weights', not the model's policy
@@ -375,5 +404,7 @@ def keras_gradients(model, X, y, loss, sample_weight=None):
     with tf.GradientTape() as tape:
         out = model(X, training=True)
         value = loss_fn(y, out, sample_weight=sample_weight)
+        if model.losses:
+            value = value + tf.add_n(model.losses)
     grads = tape.gradient(value, model.trainable_weights)
     return float(value), [np.asarray(g) for g in grads]
