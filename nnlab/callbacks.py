@@ -260,6 +260,10 @@ class ReduceLROnPlateau(_Monitor):
     cooldown : int ≥ 0, default 0
     min_lr : float ≥ 0, default 0
 
+    Each epoch's learning rate (before a reduction at its end) goes into the logs as
+    "learning_rate", so ``history.history["learning_rate"]`` shows the schedule it made, as in
+    Keras.
+
     The optimizer's ``learning_rate`` must be a number: a schedule already decides η at
     every step, so ``fit`` raises a TypeError rather than let the two fight (Keras too
     refuses to overwrite a schedule).
@@ -303,6 +307,7 @@ class ReduceLROnPlateau(_Monitor):
             )
 
     def on_epoch_end(self, epoch, logs):
+        logs["learning_rate"] = float(self.model.optimizer.learning_rate)  # as Keras logs it
         value = self._monitored(logs)
         if value is None:
             return

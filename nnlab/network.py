@@ -461,7 +461,7 @@ class MLP:
         order_rng = self._rng if rng is None else as_rng(rng)
 
         history = History()
-        callbacks = [history, *(callbacks or [])]
+        callbacks = [*(callbacks or []), history]  # last, as in Keras: it sees what they log
         if verbose:
             callbacks.append(ProgressLogger(epochs, lines=10 if verbose == 1 else None))
         for callback in callbacks:

@@ -2,6 +2,8 @@
 logs (a stub model stands in for both frameworks'); then inside a real ``MLP.fit`` (stopping,
 restoring the best epoch's weights, changing the learning rate); and the errors bad input gets."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -34,15 +36,17 @@ class StubModel:
 
 def _run(callback, values, monitor="val_loss", learning_rate=0.1):
     """Feed ``values`` as the epochs' logs until the callback stops training; returns the stub
-    and the learning rate after each epoch."""
+    and the learning rate after each epoch (``_run.logged``: the epochs' logs afterwards)."""
     model = StubModel(learning_rate)
     callback.set_model(model)
     callback.on_train_begin({})
-    rates = []
+    rates, _run.logged = [], []
     for epoch, value in enumerate(values):
         model.weights = [np.array(float(epoch))]  # weights "at the end of" this epoch
-        callback.on_epoch_end(epoch, {"loss": 1.0, monitor: value})  # a fresh dict each epoch
+        logs = {"loss": 1.0, monitor: value}  # a fresh dict each epoch
+        callback.on_epoch_end(epoch, logs)
         rates.append(model.optimizer.learning_rate)
+        _run.logged.append(logs)
         if model.stop_training:
             break
     callback.on_train_end({})
@@ -119,8 +123,10 @@ def test_reduce_lr_on_plateau_sets_the_learning_rates_keras_sets(curve, kwargs, 
     ours = ReduceLROnPlateau(**kwargs)
     theirs = _keras_callback("ReduceLROnPlateau", kwargs)
     _, rates = _run(ours, LOSSES[curve])
+    logged = [logs["learning_rate"] for logs in _run.logged]
     _, keras_rates = _run(theirs, LOSSES[curve])
     assert rates == pytest.approx(keras_rates, rel=1e-12)
+    assert logged == pytest.approx([logs["learning_rate"] for logs in _run.logged], rel=1e-12)
     assert (ours.wait, ours.cooldown_counter) == (theirs.wait, theirs.cooldown_counter)
 
 
@@ -203,8 +209,11 @@ def test_early_stopping_can_be_reused_across_fits():
 def test_fit_with_reduce_lr_on_plateau_lowers_the_optimizers_learning_rate():
     optimizer = SGD(learning_rate=0.05)
     reducer = ReduceLROnPlateau(factor=0.5, patience=2)
-    _overfitting_run([reducer], epochs=40, optimizer=optimizer)
+    _, history = _overfitting_run([reducer], epochs=40, optimizer=optimizer)
     assert optimizer.learning_rate < 0.05
+    logged = history.history["learning_rate"]  # each epoch's rate, recorded as Keras does
+    assert len(logged) == 40 and logged[0] == 0.05 and logged[-1] >= optimizer.learning_rate
+    assert all(b in (a, a * 0.5) for a, b in itertools.pairwise(logged))
     assert np.log2(0.05 / optimizer.learning_rate) == pytest.approx(
         round(np.log2(0.05 / optimizer.learning_rate))
     )  # halved a whole number of times
