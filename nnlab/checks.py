@@ -245,6 +245,11 @@ def check_number(name, answer):
     return float(got)
 
 
+# The input checks public nnlab functions and constructors start with: replacing them switches
+# nnlab off (arrays, random generators, hyperparameters: optimizers and schedules, sizes).
+_INPUT_CHECKS = ("as_float_array", "as_rng", "check_scalar", "check_size")
+
+
 @contextlib.contextmanager
 def nnlab_switched_off():
     """Inside the block, every nnlab function that takes arrays raises ExerciseError.
@@ -253,7 +258,9 @@ def nnlab_switched_off():
     computes: an answer that calls nnlab (``neurons.neuron``, ``activations.bipolar_sigmoid``,
     also imported by name) fails with a message saying why. It works by replacing the input
     checks public nnlab functions start with (``as_float_array`` for arrays, ``as_rng`` for
-    random generators: initializers); ``checks`` and the reference are unaffected.
+    random generators: initializers; ``check_scalar`` and ``check_size`` for hyperparameters
+    and sizes: optimizers, their steps and schedules); ``checks`` and the reference are
+    unaffected.
     """
 
     def switched_off(*args, **kwargs):
@@ -266,7 +273,7 @@ def nnlab_switched_off():
         (module, check, getattr(module, check))
         for name, module in list(sys.modules.items())
         if name.startswith("nnlab.") and name not in (__name__, "nnlab._validation")
-        for check in ("as_float_array", "as_rng")
+        for check in _INPUT_CHECKS
         if hasattr(module, check)
     ]
     try:

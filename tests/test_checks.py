@@ -618,13 +618,24 @@ def test_a_generator_where_an_array_is_expected_is_named():
         check_function("f", lambda x: (v for v in x), lambda x: x * 1.0, [(np.ones(2),)])
 
 
-def test_switching_nnlab_off_reaches_initializers_and_optimizer_clipping():
+def test_switching_nnlab_off_reaches_initializers_optimizers_and_schedules():
     from nnlab.initializers import glorot_uniform
     from nnlab.optimizers import SGD
+    from nnlab.schedules import CosineDecay
 
+    optimizer, schedule = SGD(global_clipnorm=1.0), CosineDecay(0.1, 10)
     with checks.nnlab_switched_off():
         with pytest.raises(ExerciseError, match="switched off"):
             glorot_uniform((3, 2), rng=0)
         with pytest.raises(ExerciseError, match="switched off"):
-            SGD(global_clipnorm=1.0).clip([np.ones(2)])
+            optimizer.clip([np.ones(2)])
+        for by_nnlab in (
+            lambda: SGD(0.1, momentum=0.9),  # building an optimizer or a schedule
+            lambda: CosineDecay(0.1, 10),
+            lambda: optimizer.step([np.ones(2)], [np.ones(2)]),  # stepping one built before
+        ):
+            with pytest.raises(ExerciseError, match="switched off"):
+                by_nnlab()
+        assert schedule(5) == pytest.approx(0.05)  # a value from a schedule built before is fine
     assert glorot_uniform((3, 2), rng=0).shape == (3, 2)  # back on afterwards
+    optimizer.step([np.ones(2)], [np.ones(2)])
