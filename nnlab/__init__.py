@@ -21,6 +21,7 @@ from nnlab import (
     perceptron,
     regularization,
     schedules,
+    surfaces,
 )
 
 __version__ = "0.1.0"
@@ -40,4 +41,5 @@ __all__ = [
     "perceptron",
     "regularization",
     "schedules",
+    "surfaces",
 ]

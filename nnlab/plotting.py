@@ -1055,3 +1055,91 @@ class LayerHistogramPlot:
         for label, share in zip(self.value_labels, (0.0, 0.5, 1.0)):
             value = low + share * (high - low) + 0.0  # + 0.0: never "−0"
             label.set_text(f"{value:.3g}".replace("-", "−"))
+
+
+def plot_trajectories(surface, paths, ax=None, title=None, levels=12):
+    """Optimizers' paths over a 2-D loss surface's contours (notebook 08).
+
+    Parameters
+    ----------
+    surface : str or nnlab.surfaces.Surface
+        A name in ``nnlab.surfaces.SURFACES`` or a Surface; its ``xlim``/``ylim`` set the view.
+    paths : mapping
+        label → positions (n_points, 2), e.g. ``surfaces.trajectory(...)``; one colour each,
+        a dot at every step when a path has at most 60 points.
+    ax : matplotlib Axes, optional
+    title : str, optional
+        Default: the surface's formula.
+    levels : int, default 12
+        Contour lines, spaced evenly in log(f − f_min), so the flat floor of a valley shows.
+    """
+    from nnlab.surfaces import get_surface
+
+    surface = get_surface(surface)
+    if not isinstance(paths, Mapping) or not paths:
+        raise TypeError(
+            f"'paths' must be a non-empty dict label → positions; got {describe(paths)}."
+        )
+    checked = {}
+    for label, path in paths.items():
+        path = as_float_array(path, f"paths[{label!r}]", ndim=2)
+        check_size(path.shape[1], f"paths[{label!r}]", 2, "columns, (x, y)")
+        checked[label] = path
+    ax, result = _axes_and_result(ax)
+    xs, ys = np.linspace(*surface.xlim, 200), np.linspace(*surface.ylim, 200)
+    X, Y = np.meshgrid(xs, ys)
+    f_min = min(float(surface.function(np.array(m))) for m in surface.minima)
+    gap = surface.function(np.stack([X, Y], axis=-1)) - f_min
+    positive = gap[gap > 0]
+    ticks = np.geomspace(max(positive.min(), positive.max() * 1e-8), positive.max(), levels)
+    ax.contour(X, Y, gap, levels=ticks, colors=COLORS["guide"], linewidths=0.6, alpha=0.7)
+    if surface.name == "saddle":  # the saddle point's level (f = 0) separates the basins
+        ax.contour(X, Y, surface.function(np.stack([X, Y], axis=-1)), levels=[0.0],
+                   colors=COLORS["guide"], linewidths=1.0, linestyles="--")  # fmt: skip
+    for i, (label, path) in enumerate(checked.items()):
+        marker = "o" if len(path) <= 60 else None
+        ax.plot(path[:, 0], path[:, 1], color=f"C{i % 10}", lw=1.5, marker=marker, ms=3,
+                label=label)  # fmt: skip
+    start = next(iter(checked.values()))[0]
+    ax.plot(*start, "ks", ms=6)
+    for minimum in surface.minima:
+        ax.plot(*minimum, "k*", ms=12)
+    ax.set_xlim(surface.xlim)
+    ax.set_ylim(surface.ylim)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title or f"${surface.formula}$")
+    ax.legend(loc="best", fontsize=8)
+    return result
+
+
+def plot_schedules(schedules, steps, ax=None, title="learning rate per step", logy=False):
+    """Learning-rate schedules η(step) for step = 0 … steps − 1, one line each (notebook 08).
+
+    Parameters
+    ----------
+    schedules : mapping
+        label → a schedule (any callable ``schedule(step) -> learning_rate``).
+    steps : int ≥ 1
+    ax : matplotlib Axes, optional
+    title : str
+    logy : bool, default False
+    """
+    steps = check_scalar(steps, "steps", low=1, integer=True)
+    if not isinstance(schedules, Mapping) or not schedules:
+        raise TypeError(
+            f"'schedules' must be a non-empty dict label → schedule; got {describe(schedules)}."
+        )
+    ax, result = _axes_and_result(ax)
+    t = np.arange(steps)
+    for i, (label, schedule) in enumerate(schedules.items()):
+        if not callable(schedule):
+            raise TypeError(f"'schedules[{label!r}]' must be callable; got {describe(schedule)}.")
+        ax.plot(t, [float(schedule(int(k))) for k in t], color=f"C{i % 10}", lw=2, label=label)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("learning rate η")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return result

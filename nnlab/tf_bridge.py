@@ -408,3 +408,30 @@ def keras_gradients(model, X, y, loss, sample_weight=None):
             value = value + tf.add_n(model.losses)
     grads = tape.gradient(value, model.trainable_weights)
     return float(value), [np.asarray(g) for g in grads]
+
+
+def keras_trajectory(optimizer, surface, start=None, steps=100):
+    """:func:`nnlab.surfaces.trajectory` with a Keras optimizer: the same path, taken by
+    ``optimizer.apply_gradients`` on a float64 ``keras.Variable``.
+
+    ``optimizer`` is a fresh ``keras.optimizers`` object (it builds its state on the first
+    step); the gradient at each position is ``surface.gradient``, as nnlab's path uses. Returns
+    an ndarray (steps + 1, 2), the start first, compared row by row with nnlab's path.
+    """
+    import_tensorflow()
+    import keras
+
+    from nnlab.surfaces import DIVERGED, get_surface
+
+    surface = get_surface(surface)
+    steps = check_scalar(steps, "steps", low=1, integer=True)
+    p = keras.Variable(np.array(surface.start if start is None else start, dtype="float64"))
+    path = [np.array(p.numpy())]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            optimizer.apply_gradients([(surface.gradient(p.numpy()), p)])
+            position = np.array(p.numpy())
+            if not np.isfinite(position).all() or abs(surface.function(position)) > DIVERGED:
+                break
+            path.append(position)
+    return np.array(path)
