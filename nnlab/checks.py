@@ -472,7 +472,7 @@ def _compare(label, got, want, options, item=False, samples=()):
     if not np.allclose(got, want, rtol=rtol, atol=atol):
         found = _diagnosis(got, want, rtol, atol, samples) if options["diagnose"] else None
         raise ExerciseError(
-            f"'{label}' {returned} {np.array2string(got, precision=4)}, which is not right. "
+            f"'{label}' {returned} {_digits(got)}, which is not right. "
             f"{found or options['hint']}".rstrip()
         )
 
@@ -489,7 +489,15 @@ def _show(value):
         return describe(value)
     if array.size > 6:
         return f"<array of shape {array.shape}>"
-    return " ".join(np.array2string(array, precision=4).split())  # on one line
+    return " ".join(_digits(array).split())  # on one line
+
+
+def _digits(array):
+    """Enough significant digits to see a small difference (1e-7 is not shown as 0, whatever
+    the notebook's print options)."""
+    return np.array2string(
+        np.asarray(array), precision=6, suppress_small=False, floatmode="maxprec"
+    )
 
 
 def check_function(
