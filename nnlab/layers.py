@@ -176,7 +176,19 @@ class Dense:
         return dX, [dW, db]
 
 
-class Activation:
+class _ParameterFree:
+    """A layer with nothing to learn: empty ``params``; ``backward`` returns no grads."""
+
+    @property
+    def params(self):
+        return []
+
+    @property
+    def param_names(self):
+        return []
+
+
+class Activation(_ParameterFree):
     """A parameter-free layer a = f(z), like ``keras.layers.Activation``.
 
     For networks that put :class:`BatchNormalization` between the affine map and the
@@ -209,14 +221,6 @@ class Activation:
     def __init__(self, activation, dtype="float64"):
         self.activation = get_activation(activation)
         self.dtype = check_dtype(dtype)
-
-    @property
-    def params(self):
-        return []
-
-    @property
-    def param_names(self):
-        return []
 
     def __repr__(self):
         return f"Activation({self.activation.name!r})"
@@ -257,7 +261,7 @@ class Activation:
         return self.activation.backward_kernel(da, cache, **self.activation.params), []
 
 
-class Dropout:
+class Dropout(_ParameterFree):
     """Inverted dropout, like ``keras.layers.Dropout``: in training, each value is kept with
     probability 1 − rate and scaled by 1/(1 − rate), or set to 0; in inference, the identity.
 
@@ -292,14 +296,6 @@ class Dropout:
         self.rate = check_scalar(rate, "rate", low=0.0, high=1.0, high_inclusive=False)
         self.rng = as_rng(rng)
         self.dtype = check_dtype(dtype)
-
-    @property
-    def params(self):
-        return []
-
-    @property
-    def param_names(self):
-        return []
 
     def __repr__(self):
         return f"Dropout({self.rate:g})"

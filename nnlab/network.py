@@ -372,8 +372,12 @@ class MLP:
         """The network's output for each row of X: (n_samples, layer_sizes[-1])."""
         return self._forward(self._inputs(X))[0]
 
-    def evaluate(self, X, y, loss="mse", sample_weight=None):
+    def evaluate(self, X, y, loss="mse", sample_weight=None, penalty=True):
         """The loss (and accuracy, for the cross-entropies) on (X, y), as a dict.
+
+        The loss includes the kernel regularizer's penalty Σ R(W), as Keras' ``evaluate``
+        reports it; ``penalty=False`` gives the data loss alone, which compares networks with
+        different penalties fairly (notebook 09).
 
         >>> mlp = MLP([1, 1], output_activation="linear", initializer="zeros")
         >>> mlp.evaluate([[1.0], [2.0]], [1.0, 3.0])        # predictions 0: (1 + 9) / 2
@@ -382,13 +386,15 @@ class MLP:
         objective = _Objective(loss, self)
         X = self._inputs(X)
         y = objective.targets(y, len(X))
-        return self._logs(objective, X, y, objective.weights(sample_weight, None, y, len(X)))
+        weights = objective.weights(sample_weight, None, y, len(X))
+        return self._logs(objective, X, y, weights, _flag(penalty, "penalty"))
 
-    def _logs(self, objective, X, y, w):
-        """{"loss", …} on a whole data set in inference mode, the penalty included."""
+    def _logs(self, objective, X, y, w, penalty=True):
+        """{"loss", …} on a whole data set in inference mode, the penalty included if asked."""
         out, caches = self._forward(X)
         logs = objective.logs(y, out, caches[-1][1], w)
-        logs["loss"] += self.penalty()
+        if penalty:
+            logs["loss"] += self.penalty()
         return logs
 
     # --- training -------------------------------------------------------------------------

@@ -1088,8 +1088,7 @@ def plot_trajectories(surface, paths, ax=None, title=None, levels=12):
     ax, result = _axes_and_result(ax)
     xs, ys = np.linspace(*surface.xlim, 200), np.linspace(*surface.ylim, 200)
     X, Y = np.meshgrid(xs, ys)
-    f_min = min(float(surface.function(np.array(m))) for m in surface.minima)
-    gap = surface.function(np.stack([X, Y], axis=-1)) - f_min
+    gap = surface.function(np.stack([X, Y], axis=-1)) - surface.f_min
     positive = gap[gap > 0]
     ticks = np.geomspace(max(positive.min(), positive.max() * 1e-8), positive.max(), levels)
     ax.contour(X, Y, gap, levels=ticks, colors=COLORS["guide"], linewidths=0.6, alpha=0.7)

@@ -63,6 +63,15 @@ class Surface:
     ylim: tuple
     description: str
 
+    @property
+    def f_min(self):
+        """The lowest value of f: f at the lowest of ``minima``.
+
+        >>> SURFACES["saddle"].f_min                    # 1/4 − 1/2 at (0, ±1)
+        -0.25
+        """
+        return min(float(self.function(minimum)) for minimum in self.minima)
+
 
 def _points(xy):
     """``xy`` as a float64 array of points (..., 2). Not checked for NaN or ±inf: as in NumPy's

@@ -163,6 +163,19 @@ def test_the_penalty_shrinks_weights_and_l1_zeroes_the_useless_ones(rng):
     assert useless["l1"] < 0.5 * useless["none"]
 
 
+def test_evaluate_without_the_penalty_gives_the_data_loss(rng):
+    X, y = rng.standard_normal((20, 3)), rng.standard_normal(20)
+    mlp = MLP([3, 4, 1], kernel_regularizer=L2(0.1), rng=0)
+    plain = copy.deepcopy(mlp)
+    plain._penalized = []
+    total = mlp.evaluate(X, y, "mse")["loss"]
+    data = mlp.evaluate(X, y, "mse", penalty=False)["loss"]
+    assert data == plain.evaluate(X, y, "mse")["loss"]
+    assert total == pytest.approx(data + mlp.penalty(), rel=1e-14) and mlp.penalty() > 0
+    with pytest.raises(TypeError, match="'penalty'"):
+        mlp.evaluate(X, y, "mse", penalty="no")
+
+
 def test_dense_reports_its_penalty_and_gradient(rng):
     layer = Dense(3, 2, kernel_regularizer="l2", rng=0)
     assert layer.penalty() == pytest.approx(0.01 * (layer.W**2).sum())

@@ -85,11 +85,6 @@ def race(surface, learning_rate_scale, momentum, steps):
     return paths
 
 
-def lowest_value(surface):
-    """f_min: the smallest f over the surface's minima."""
-    return min(surface.function(minimum) for minimum in surface.minima)
-
-
 def distance_to_minimum(surface, point):
     """The distance from ``point`` (2,) to the nearest of ``surface``'s minima."""
     return float(np.min(np.linalg.norm(np.subtract(surface.minima, point), axis=1)))
@@ -100,7 +95,7 @@ def contour_grid(name):
     """X, Y (GRID, GRID) over the plot ranges of surface ``name`` and F = f(X, Y) − f_min."""
     surface = SURFACES[name]
     X, Y = np.meshgrid(np.linspace(*surface.xlim, GRID), np.linspace(*surface.ylim, GRID))
-    gap = surface.function(np.stack([X, Y], axis=-1)) - lowest_value(surface)
+    gap = surface.function(np.stack([X, Y], axis=-1)) - surface.f_min
     return X, Y, gap
 
 
@@ -209,7 +204,7 @@ class OptimizerRace(PlotWidget):
         if self.shown != surface.name:
             self._show_surface(surface)
         self.paths = race(surface.name, v["learning_rate_scale"], v["momentum"], v["steps"])
-        f_min = lowest_value(surface)
+        f_min = surface.f_min
         for label, path in self.paths.items():
             self.lines[label].set_data(path[:, 0], path[:, 1])
             gap = np.maximum(surface.function(path) - f_min, GAP_LIMITS[0])

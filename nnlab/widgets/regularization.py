@@ -79,9 +79,9 @@ class DataLossHistory(History):
 
     def on_epoch_end(self, epoch, logs):
         penalty = self.model.penalty()  # Σ λ·Σw² over the layers; 0 without a regularizer
-        train = self.model.evaluate(self.X, self.y, loss=LOSS)  # inference mode, + penalty
+        train = self.model.evaluate(self.X, self.y, loss=LOSS, penalty=False)  # inference mode
         data_logs = {
-            "loss": train["loss"] - penalty,
+            "loss": train["loss"],
             "accuracy": train["accuracy"],
             "val_loss": logs["val_loss"] - penalty,
             "val_accuracy": logs["val_accuracy"],
