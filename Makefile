@@ -26,7 +26,7 @@ unexport MPLBACKEND
 JOBS ?= auto
 PYTEST = $(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
-.PHONY: lab print-lab-cmd test quick lint notebooks student bench clean help
+.PHONY: lab print-lab-cmd test quick lint notebooks student grade bench clean help
 
 help:
 	@echo "make lab    open the course in JupyterLab (http://127.0.0.1:$(LAB_PORT), token printed below)"
@@ -34,6 +34,7 @@ help:
 	@echo "make quick  everyday check: lint, unit, widget and doctests (no notebooks, browser or network)"
 	@echo "make notebooks  re-execute every notebook in place (after changing nnlab or a notebook)"
 	@echo "make student    build student versions of the notebooks into build/student (nbgrader)"
+	@echo "make grade SUBMISSIONS=<folder>  grade one sub-folder per student (nbgrader): build/grading"
 	@echo "make bench      print the performance targets' measurements"
 
 # Before pip runs: is $(PYTHON) one the pins are tested on (tools/check_python.py says which)?
@@ -72,6 +73,17 @@ notebooks: $(READY)
 
 student: $(READY)
 	$(BIN)/python -m nnlab.homework notebooks build/student
+
+# Seconds each cell of a submission may run before it is stopped; ONLY='01_neurons …' grades some.
+TIMEOUT ?= 120
+ONLY ?=
+grade: $(READY)
+	@test -n "$(SUBMISSIONS)" || { \
+		echo "Usage: make grade SUBMISSIONS=<folder> [ONLY='01_neurons 02_perceptron'] [TIMEOUT=120]"; \
+		echo "The folder holds one sub-folder per student, with that student's notebooks."; \
+		exit 2; }
+	$(BIN)/python -m nnlab.grading "$(SUBMISSIONS)" --source $(NOTEBOOK_DIR) --build build/grading \
+		--timeout $(TIMEOUT) $(if $(ONLY),--only $(ONLY))
 
 bench: $(READY)
 	$(BIN)/python benchmarks/run_all.py

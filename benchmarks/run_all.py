@@ -6,6 +6,7 @@ import platform
 import subprocess
 import sys
 
+import bench_grading
 import bench_import
 import bench_notebooks
 import bench_widgets
@@ -17,7 +18,7 @@ if __name__ == "__main__":
         f"nnlab benchmarks on {platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}"
     )
-    for bench in (bench_import, bench_widgets, bench_notebooks):
+    for bench in (bench_import, bench_widgets, bench_notebooks, bench_grading):
         print(f"\n# {bench.__doc__.splitlines()[0]}", flush=True)
         bench.main()
     # In its own process: it sets the thread counts before NumPy and TensorFlow load.
