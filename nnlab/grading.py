@@ -451,7 +451,13 @@ def nbgrader_api(course, timeout):
 
 
 def _failure(result):
-    lines = (result.get("error") or result.get("log") or "unknown error").strip().splitlines()
+    """The most telling line of a failed nbgrader call: the first ``[ERROR]`` line of its log
+    (``Kernel died while waiting for execute reply.``), else the last line of the traceback."""
+    log = (result.get("log") or "").splitlines()
+    errors = [line.removeprefix("[ERROR]").strip() for line in log if line.startswith("[ERROR]")]
+    if errors:
+        return _first_line(errors[0])
+    lines = (result.get("error") or "unknown error").strip().splitlines()
     return _first_line(lines[-1] if lines else "unknown error")
 
 

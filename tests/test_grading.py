@@ -141,6 +141,8 @@ def submissions(student):
         "renamed_ids": renamed,
         "snooping": snooping,
         "cheat": cheat,
+        "dies": answered(student, ex1="import os\nos._exit(1)", ex2=True, ex3=True),
+        "nbgrader style": answered(student, **all_right),  # in nbgrader style/hw/hw.ipynb
         "corrupt": b'{"cells": [ this is not JSON',
         "empty": b"",
         "missing": None,
@@ -180,6 +182,9 @@ EXPECTED = {
         ["ex1: AssertionError: hidden check", "flagged for review: .*rebinds checks,"],
     ),
     "corrupt": ((0, 0, 0), ["not a notebook: the file is not valid JSON"]),
+    # nbgrader stops a notebook whose kernel dies: no partial credit.
+    "dies": ((0, 0, 0), ["nbgrader could not grade it: Kernel died"]),
+    "nbgrader style": ((1, 2, 1), []),
     "empty": ((0, 0, 0), ["the file is empty"]),
     "missing": ((0, 0, 0), [r"no hw\.ipynb submitted \(found: homework\.ipynb\)"]),
 }
@@ -195,6 +200,8 @@ def graded(tmp_path_factory):
     student = student_version(instructor, "hw.ipynb")
     for name, nb in submissions(student).items():
         folder = root / "submissions" / name
+        if name == "nbgrader style":
+            folder = folder / "hw"
         folder.mkdir(parents=True)
         if nb is None:
             (folder / "homework.ipynb").write_text("{}")  # a file under another name
@@ -246,7 +253,7 @@ def test_the_run_reports_progress_and_the_long_csv_agrees(graded):
         if float(row["points"]) < float(row["max_points"]):
             assert row["reason"], row
     summary = grading.summary(graded["assignments"], graded["results"])
-    assert summary[0] == "hw: mean 1.7 / 4, 3 of 14 with full marks"
+    assert summary[0] == "hw: mean 1.8 / 4, 4 of 16 with full marks"
 
 
 def test_the_snooping_student_was_refused(graded):
