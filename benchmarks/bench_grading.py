@@ -1,5 +1,5 @@
 """Grading one notebook for one student with `make grade` (nbgrader: course set-up, autograde
-with hidden tests, feedback page), for the reference notebook and the slowest (target ≤ 30 s)."""
+with hidden tests, feedback page), for every notebook (target ≤ 30 s each)."""
 
 import pathlib
 import shutil
@@ -9,7 +9,6 @@ import time
 from nnlab import grading
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-NOTEBOOKS = ("01_neurons", "08_optimizers")  # the reference slice, and the longest to run
 
 
 def time_grading(name, work):
@@ -29,7 +28,8 @@ def time_grading(name, work):
 
 def main():
     with tempfile.TemporaryDirectory() as folder:
-        for name in NOTEBOOKS:
+        for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+            name = path.stem
             seconds, points = time_grading(name, pathlib.Path(folder))
             verdict = "ok" if seconds <= 30 else "MISSED"
             print(f"grade {name:<22} {seconds:6.1f} s   target ≤ 30 s   {verdict}   ({points})")
