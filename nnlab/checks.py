@@ -12,6 +12,7 @@ message saying what to do, never a ``NameError``.
 
 import contextlib
 import copy
+import gc
 import inspect
 import re
 import sys
@@ -32,47 +33,46 @@ def _expected(want_shape):
     return "a single number" if want_shape == () else f"an array of shape {want_shape}"
 
 
-def _as_answer(label, value, if_none, want_shape=None, verb="is"):
+def _as_answer(who, value, if_none, want_shape=None, verb="is"):
     """``value`` as a float64 array, or an ExerciseError saying why it cannot be one.
 
-    Numbers and booleans are fine; ``None`` gets ``if_none``; a dict, complex, object and text
-    arrays, ragged lists, NaN and infinity each get their own message (``verb`` and the
-    expected shape ``want_shape``, when known, word the dict's).
+    ``who`` names the value at the start of the message (``'z'``, ``'f(1.)'``, ``Item 1 of 2
+    returned by 'f(1.)'``). Numbers and booleans are fine; ``None`` gets ``if_none``; a dict,
+    complex, object and text arrays, ragged lists, NaN and infinity each get their own message
+    (``verb`` and the expected shape ``want_shape``, when known, word the dict's).
     """
     if value is None or value is Ellipsis:
         raise ExerciseError(if_none)
     if inspect.isgenerator(value):
         raise ExerciseError(
-            f"'{label}' {verb} a generator (a comprehension in round brackets); make it an "
+            f"{who} {verb} a generator (a comprehension in round brackets); make it an "
             "array: np.array([... for ...])."
         )
     if isinstance(value, dict):
-        raise ExerciseError(
-            f"'{label}' {verb} a dict; this exercise wants {_expected(want_shape)}."
-        )
+        raise ExerciseError(f"{who} {verb} a dict; this exercise wants {_expected(want_shape)}.")
     try:
         raw = np.asarray(value)
     except ValueError:  # NumPy refuses ragged nested lists
         raise ExerciseError(
-            f"'{label}' has rows of different lengths; it should be a number or a regular array."
+            f"{who} has rows of different lengths; it should be a number or a regular array."
         ) from None
     if raw.dtype.kind == "c":
         raise ExerciseError(
-            f"'{label}' holds complex numbers where real ones are expected; look for a square "
+            f"{who} holds complex numbers where real ones are expected; look for a square "
             "root or a fractional power of a negative number."
         )
     if raw.dtype.kind == "O":
         raise ExerciseError(
-            f"'{label}' is an array of Python objects, not of numbers; does it hold None, or "
+            f"{who} is an array of Python objects, not of numbers; does it hold None, or "
             "arrays of different shapes?"
         )
     if raw.dtype.kind not in "biuf":
         raise ExerciseError(
-            f"'{label}' should be a number or an array of numbers; yours is {describe(value)}."
+            f"{who} should be a number or an array of numbers; yours is {describe(value)}."
         )
     got = raw.astype(np.float64)
     if not np.isfinite(got).all():
-        raise ExerciseError(f"'{label}' contains NaN or infinity; check for a division by zero.")
+        raise ExerciseError(f"{who} contains NaN or infinity; check for a division by zero.")
     return got
 
 
@@ -120,12 +120,12 @@ def _shape_hint(got, want):
     return "Check which axis holds what: in this course, rows are samples and columns features."
 
 
-def _check_shape(label, got, want, verb, shape_hint):
+def _check_shape(who, got, want, verb, shape_hint):
     if got.shape != want.shape:
         expected = _expected(want.shape)
         hint = _shape_hint(got.shape, want.shape) if shape_hint is None else shape_hint
         raise ExerciseError(
-            f"'{label}' should {verb} {expected}; yours has shape {got.shape}. {hint}".rstrip()
+            f"{who} should {verb} {expected}; yours has shape {got.shape}. {hint}".rstrip()
         )
 
 
@@ -171,6 +171,33 @@ def _diagnosis(got, want, rtol, atol, samples=()):
     return f"Its sign is flipped, and {size_text}"
 
 
+def _dtype_note(answer, got, want, integers=True):
+    """What to say when a wrong ``answer`` (``got`` in float64) has a dtype that explains it;
+    None otherwise.
+
+    Whole numbers (an int dtype; if ``integers``) where the expected result has fractions: an
+    integer division or an int array. float32 or float16 within √eps of that dtype of
+    ``want``, relative to the result's size: right but rounded to about 7 (3) digits, where the
+    test asks for more.
+    """
+    dtype = np.asarray(answer).dtype
+    if integers and dtype.kind in "iu" and not np.array_equal(want, np.round(want)):
+        return (
+            f"It holds whole numbers ({dtype}) where the result has fractions: look for an "
+            "integer division (//), .astype(int), or an array made from integers."
+        )
+    if dtype not in (np.float16, np.float32):
+        return None
+    eps = float(np.finfo(dtype).eps)
+    scale = float(np.abs(want).max(initial=0.0))
+    if not np.allclose(got, want, rtol=np.sqrt(eps), atol=np.sqrt(eps) * scale):
+        return None
+    return (
+        f"It is {dtype} (about {round(-np.log10(eps))} significant digits): close, but too "
+        "coarse. Compute in float64, NumPy's default: look for a float32 array or dtype."
+    )
+
+
 def check_value(
     name,
     answer,
@@ -211,16 +238,23 @@ def check_value(
     """
     want = np.asarray(expected, dtype=np.float64)
     got = _as_answer(
-        name, answer, f"'{name}' has no answer yet: assign it above and run that cell.", want.shape
+        f"'{name}'",
+        answer,
+        f"'{name}' has no answer yet: assign it above and run that cell.",
+        want.shape,
     )
-    _check_shape(name, got, want, "be", shape_hint)
+    _check_shape(f"'{name}'", got, want, "be", shape_hint)
     if not np.allclose(got, want, rtol=rtol, atol=atol):
         shown = f"{float(got):.6g}" if got.ndim == 0 else f"an array with {got.size} entries"
         message = f"'{name}' is not right yet: yours is {shown}."
         if got.ndim:
             wrong = int(np.sum(~np.isclose(got, want, rtol=rtol, atol=atol)))
             message += f" {wrong} of {got.size} entries differ from the expected result."
-        found = _diagnosis(got, want, rtol, atol) if diagnose else None
+        # (a whole number typed by hand, `b = -1`, is no sign of an integer division)
+        computed = isinstance(answer, (np.ndarray, np.generic))
+        found = _dtype_note(answer, got, want, integers=computed) or (
+            _diagnosis(got, want, rtol, atol) if diagnose else None
+        )
         raise ExerciseError(f"{message} {found or hint}".rstrip())
     shown = f" = {float(got):.6g}" if got.ndim == 0 else f" (shape {got.shape})"
     print(f"✓ {name}{shown} is correct.")
@@ -239,9 +273,9 @@ def check_number(name, answer):
     nnlab.checks.ExerciseError: 'b' should be a single number; yours has shape (2,). Did you ...
     """
     got = _as_answer(
-        name, answer, f"'{name}' has no answer yet: assign it above and run that cell.", ()
+        f"'{name}'", answer, f"'{name}' has no answer yet: assign it above and run that cell.", ()
     )
-    _check_shape(name, got, np.zeros(()), "be", None)
+    _check_shape(f"'{name}'", got, np.zeros(()), "be", None)
     return float(got)
 
 
@@ -250,17 +284,64 @@ def check_number(name, answer):
 _INPUT_CHECKS = ("as_float_array", "as_rng", "check_scalar", "check_size")
 
 
-@contextlib.contextmanager
-def nnlab_switched_off():
-    """Inside the block, every nnlab function that takes arrays raises ExerciseError.
+# The packages an answer written with NumPy must not call into: Keras 3 (with its TensorFlow
+# backend), TensorFlow, and Keras 2 under its own name.
+_FRAMEWORKS = frozenset({"keras", "tensorflow", "tf_keras"})
 
-    Used by hidden tests of exercises that ask students to write with NumPy what nnlab
-    computes: an answer that calls nnlab (``neurons.neuron``, ``activations.bipolar_sigmoid``,
-    also imported by name) fails with a message saying why. It works by replacing the input
-    checks public nnlab functions start with (``as_float_array`` for arrays, ``as_rng`` for
-    random generators: initializers; ``check_scalar`` and ``check_size`` for hyperparameters
-    and sizes: optimizers, their steps and schedules); ``checks`` and the reference are
-    unaffected.
+
+class _FrameworkWatch:
+    """A profile function (``sys.setprofile``) that notes whether Keras or TensorFlow code runs.
+
+    Python calls it at every function call in this thread: a Python function's (event
+    ``"call"``; its frame's globals name its module) and a C function's (``"c_call"``; its
+    ``__module__`` names the module, or, for a method, the class of its object does). Every
+    way into Keras or TensorFlow, ``keras.ops.tanh``, ``tf.nn.relu``, ``keras.losses.…``, an
+    optimizer, a tensor's ``+`` or ``.numpy()``, starts with such a call to a function of one
+    of their packages. The first one is noted and the watch stops (``sys.setprofile(None)``):
+    the rest of the answer runs at full speed, and an answer that calls neither pays one cheap
+    Python call per function call. Nothing is raised here, where Keras' own ``try`` blocks
+    could swallow it.
+    """
+
+    def __init__(self):
+        self.seen = False
+
+    def __call__(self, frame, event, arg):
+        if event == "call":
+            module = frame.f_globals.get("__name__")
+        elif event == "c_call":
+            module = (
+                getattr(arg, "__module__", None) or type(getattr(arg, "__self__", None)).__module__
+            )
+        else:
+            return
+        if isinstance(module, str) and module.partition(".")[0] in _FRAMEWORKS:
+            self.seen = True
+            sys.setprofile(None)
+
+
+@contextlib.contextmanager
+def nnlab_switched_off(name=None):
+    """Inside the block nnlab's functions raise ExerciseError, and calling Keras or TensorFlow
+    fails the block with an ExerciseError saying so.
+
+    Used by the tests of exercises that ask students to write with NumPy what nnlab and Keras
+    compute; only the student's call belongs inside (``name`` is the function's name in the
+    message). The reference, ``checks`` itself and anything outside the block are unaffected.
+
+    nnlab: an answer that calls it (``neurons.neuron``, ``activations.bipolar_sigmoid``, also
+    imported by name) fails at once. The block replaces the input checks public nnlab
+    functions start with (``as_float_array`` for arrays, ``as_rng`` for random generators:
+    initializers; ``check_scalar`` and ``check_size`` for hyperparameters and sizes:
+    optimizers, their steps and schedules).
+
+    Keras and TensorFlow: their functions cannot be replaced one by one (there are thousands,
+    reached by many names), so a profile function (:class:`_FrameworkWatch`) notes any call into
+    their packages, and the block, when it ends, raises ``'name' calls Keras/TensorFlow; …``,
+    in place of whatever the answer returned or raised. Only this thread is watched, and the
+    garbage collector is paused inside the block: it could otherwise run a Keras object's
+    ``__del__``, left from earlier cells, in the middle of an answer that never called Keras.
+    A profiler already set (``sys.getprofile()``) is put back afterwards.
     """
 
     def switched_off(*args, **kwargs):
@@ -271,18 +352,34 @@ def nnlab_switched_off():
 
     patched = [
         (module, check, getattr(module, check))
-        for name, module in list(sys.modules.items())
-        if name.startswith("nnlab.") and name not in (__name__, "nnlab._validation")
+        for module_name, module in list(sys.modules.items())
+        if module_name.startswith("nnlab.") and module_name not in (__name__, "nnlab._validation")
         for check in _INPUT_CHECKS
         if hasattr(module, check)
     ]
+    watch, profile, collecting = _FrameworkWatch(), sys.getprofile(), gc.isenabled()
     try:
         for module, check, _ in patched:
             setattr(module, check, switched_off)
-        yield
+        gc.disable()
+        sys.setprofile(watch)
+        try:
+            yield
+        except Exception:
+            if not watch.seen:
+                raise
     finally:
+        sys.setprofile(profile)
+        if collecting:
+            gc.enable()
         for module, check, original in patched:
             setattr(module, check, original)
+    if watch.seen:  # (whatever the answer raised: Keras' own errors come from the same cause)
+        who = f"'{name}'" if name else "Your answer"
+        raise ExerciseError(
+            f"{who} calls Keras/TensorFlow; this exercise asks you to write the computation "
+            "with NumPy, so Keras and TensorFlow are not allowed while it is graded."
+        )
 
 
 def _read_only_copy(value):
@@ -335,6 +432,67 @@ def _changed_in_place(function, args):
         if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
             return i
     return None
+
+
+def _containers(args):
+    """(container, copy of its items, argument position, is the argument itself) for every list
+    and dict in ``args``, also inside tuples, lists and dicts: what :func:`_changed_container`
+    compares against after the call."""
+    found = []
+
+    def visit(value, position, top):
+        if type(value) is list:
+            found.append((value, list(value), position, top))
+        elif type(value) is dict:
+            found.append((value, dict(value), position, top))
+        elif type(value) is not tuple:
+            return
+        for item in value.values() if type(value) is dict else value:
+            visit(item, position, False)
+
+    for position, arg in enumerate(args):
+        visit(arg, position, True)
+    return found
+
+
+def _changed_container(containers):
+    """(container, argument position, is the argument itself) for the first list or dict of
+    :func:`_containers` whose items are no longer the very objects they were (one added,
+    removed or replaced), or None."""
+    for container, items, position, top in containers:
+        if type(container) is dict:
+            same = container.keys() == items.keys() and all(
+                container[key] is items[key] for key in items
+            )
+        else:
+            same = len(container) == len(items) and all(
+                now is then for now, then in zip(container, items)
+            )
+        if not same:
+            return container, position, top
+    return None
+
+
+def _container_message(name, function, container, position, top):
+    """Feedback for a function that added, removed or replaced items of a list or dict it was
+    given (its arrays are read-only, so writes into them are reported before this)."""
+    kind = "dict" if type(container) is dict else "list"
+    what = "an entry" if kind == "dict" else "an item"
+    arg = _parameter_name(function, position)
+    if arg is None:
+        return (
+            f"'{name}' changed a {kind} it was given ({what} added, removed or replaced); "
+            f"build a new {kind} instead."
+        )
+    if not top:
+        return (
+            f"'{name}' changed a {kind} inside its argument '{arg}' ({what} added, removed or "
+            f"replaced); build new {kind}s: a copy of '{arg}' still shares the ones inside."
+        )
+    return (
+        f"'{name}' changed the {kind} '{arg}' it was given ({what} added, removed or "
+        f"replaced); work on a copy ({arg} = {kind}({arg})) or build a new {kind}."
+    )
 
 
 def _parameter_name(function, position):
@@ -409,12 +567,15 @@ def _float_error_message(label, error, function):
 
 
 def _call(name, function, args, label):
-    """The student's ``function(*args)`` on read-only copies, or an ExerciseError saying why not."""
+    """The student's ``function(*args)`` on read-only copies, or an ExerciseError saying why
+    not: it raised, or it changed an argument (an array written to, a list or dict changed)."""
+    given = _read_only_copy(args)
+    containers = _containers(given)
     try:
         # An overflow or 0/0 inside the student's function is an error to report, not a
         # warning to scroll past (np.where computes both branches: np.exp(1000) still runs).
         with _strict_floats():
-            return function(*_read_only_copy(args))
+            result = function(*given)
     except NotImplementedError:
         raise ExerciseError(
             f"'{name}' is not written yet: replace `raise NotImplementedError()`."
@@ -426,6 +587,11 @@ def _call(name, function, args, label):
     except Exception as error:
         if not _is_read_only_error(error):
             raise ExerciseError(f"'{label}' raised {type(error).__name__}: {error}") from error
+    else:
+        changed = _changed_container(containers)
+        if changed is None:
+            return result
+        raise ExerciseError(_container_message(name, function, *changed))
     raise ExerciseError(_in_place_message(name, function, args))
 
 
@@ -436,12 +602,24 @@ def _is_several(result):
     )
 
 
-def _compare(label, got, want, options, item=False, samples=()):
+def _part_label(who, position, count, in_list):
+    """How messages name one part of a result ``who``: ``Item 2 of 2 returned by 'f(x)'`` for
+    a tuple's item, ``Array 1 of 3 in the list returned by 'f(x)'`` for a list's, ``Array 1 of 2
+    in item 2 of 2 returned by 'f(x)'`` for a list inside a tuple."""
+    if who.startswith("'"):  # the result of a call, 'f(x)'
+        where = f"in the list returned by {who}" if in_list else f"returned by {who}"
+    else:  # a part already: Item 2 of 2 returned by 'f(x)'
+        where = f"in {who[:1].lower()}{who[1:]}"
+    return f"{'Array' if in_list else 'Item'} {position + 1} of {count} {where}"
+
+
+def _compare(who, got, want, options, item=False, samples=()):
     """Raise an ExerciseError unless the student's result ``got`` matches the reference's
-    ``want``; ``item`` marks one item of a tuple result, ``samples`` are the arguments' lengths
-    (for :func:`_diagnosis`)."""
+    ``want``; ``who`` names it at the start of messages (``'f(1.)'``), ``item`` marks one part
+    of a tuple or list result, ``samples`` are the arguments' lengths (for :func:`_diagnosis`).
+    """
     returned = "is" if item else "returned"
-    if_none = f"'{label}' {returned} None: did your function `return` its result?"
+    if_none = f"{who} {returned} None: did your function `return` its result?"
     if got is None:
         raise ExerciseError(if_none)
     if _is_several(want):
@@ -452,27 +630,37 @@ def _compare(label, got, want, options, item=False, samples=()):
                 if isinstance(want, list)
                 else f"{len(want)} results (`return a, b, …`)"
             )
-            yours = f"{count}" if count != "one" else describe(got)
+            yours = f"{'has' if item else 'returned'} {count}"
+            if count == "one":
+                yours = f"{returned} {describe(got)}"
             if inspect.isgenerator(got):
-                yours = "a generator (a comprehension in round brackets: use square ones)"
-            raise ExerciseError(f"'{label}' should return {what}; yours returned {yours}.")
+                yours = (
+                    f"{returned} a generator (a comprehension in round brackets: use square ones)"
+                )
+            should = "be" if item else "return"
+            raise ExerciseError(f"{who} should {should} {what}; yours {yours}.")
+        in_list = isinstance(want, list)
         for i, (got_item, want_item) in enumerate(zip(got, want)):
-            _compare(f"{label}[{i}]", got_item, want_item, options, True, samples)
+            part = _part_label(who, i, len(want), in_list)
+            _compare(part, got_item, want_item, options, True, samples)
         return
     if isinstance(got, tuple):
         values = "1 value" if len(got) == 1 else f"{len(got)} values"
         comma = ": a trailing comma after `return …`?" if len(got) == 1 else ""
         raise ExerciseError(
-            f"'{label}' {returned} {values} (a tuple{comma}); it should return only the result."
+            f"{who} {returned} {values} (a tuple{comma}); it should return only the result."
         )
+    answer = got
     want = np.asarray(want, dtype=np.float64)
-    got = _as_answer(label, got, if_none, want.shape, returned)
-    _check_shape(label, got, want, "be" if item else "return", options["shape_hint"])
+    got = _as_answer(who, got, if_none, want.shape, returned)
+    _check_shape(who, got, want, "be" if item else "return", options["shape_hint"])
     rtol, atol = options["rtol"], options["atol"]
     if not np.allclose(got, want, rtol=rtol, atol=atol):
-        found = _diagnosis(got, want, rtol, atol, samples) if options["diagnose"] else None
+        found = _dtype_note(answer, got, want) or (
+            _diagnosis(got, want, rtol, atol, samples) if options["diagnose"] else None
+        )
         raise ExerciseError(
-            f"'{label}' {returned} {_digits(got)}, which is not right. "
+            f"{who} {returned} {_digits(got)}, which is not right. "
             f"{found or options['hint']}".rstrip()
         )
 
@@ -516,8 +704,10 @@ def check_function(
     """Call ``function`` and ``reference`` on each case and compare their results.
 
     Each gets its own read-only copies of the case's arrays, so a function that changes its
-    argument in place is reported (and cannot change what the reference sees). A reference that
-    returns a tuple (``out, cache``; ``dX, grads``) is compared item by item.
+    argument in place is reported (and cannot change what the reference sees); so is one that
+    adds, removes or replaces items of a list or dict it is given. A reference that returns a
+    tuple (``out, cache``; ``dX, grads``) is compared item by item, and messages name the items
+    in words: "Item 2 of 2 returned by 'f(…)'".
 
     Parameters
     ----------
@@ -529,8 +719,9 @@ def check_function(
     rtol, atol, hint, shape_hint, diagnose
         As in :func:`check_value`.
     without_nnlab : bool, default False
-        Call ``function`` with nnlab switched off (:func:`nnlab_switched_off`), for exercises
-        that ask students to write with NumPy what nnlab computes; ``reference`` may use nnlab.
+        Call ``function`` with nnlab switched off and Keras and TensorFlow refused
+        (:func:`nnlab_switched_off`), for exercises that ask students to write with NumPy what
+        nnlab and Keras compute; ``reference`` may use either.
 
     >>> check_function("double", lambda x: 2 * x, lambda x: x + x, [(1.0,), (-3.0,)])
     ✓ double is correct on all 2 test inputs.
@@ -549,10 +740,10 @@ def check_function(
     for args in cases:
         label = f"{name}({', '.join(_show(a) for a in args)})"
         want = reference(*_read_only_copy(args))
-        with nnlab_switched_off() if without_nnlab else contextlib.nullcontext():
+        with nnlab_switched_off(name) if without_nnlab else contextlib.nullcontext():
             got = _call(name, function, args, label)
         samples = [len(arg) for arg in args if isinstance(arg, np.ndarray) and arg.ndim]
-        _compare(label, got, want, options, samples=samples)
+        _compare(f"'{label}'", got, want, options, samples=samples)
     inputs = "the 1 test input" if len(cases) == 1 else f"all {len(cases)} test inputs"
     print(f"✓ {name} is correct on {inputs}.")
 
@@ -604,7 +795,8 @@ def check_backward(name, backward, forward, cases, *, names=None, hint="", witho
     hint : str
         Added when a gradient is wrong (the diagnosis of a flipped sign or a scale comes first).
     without_nnlab : bool, default False
-        Call ``backward`` with nnlab switched off, as in :func:`check_function`.
+        Call ``backward`` with nnlab switched off and Keras refused, as in
+        :func:`check_function`.
 
     >>> def tanh_backward(dout, z):
     ...     return (dout * (1 - np.tanh(z) ** 2),)
@@ -625,7 +817,7 @@ def check_backward(name, backward, forward, cases, *, names=None, hint="", witho
         shapes = ", ".join(f"{n[1:] or n} {arg.shape}" for n, arg in zip(grad_names, args))
         label = f"{name}(dout, {shapes})"
         dout = rng.standard_normal(np.shape(forward(*args)))
-        with nnlab_switched_off() if without_nnlab else contextlib.nullcontext():
+        with nnlab_switched_off(name) if without_nnlab else contextlib.nullcontext():
             got = _call(name, backward, (dout, *args), label)
         numeric = _central_gradients(forward, args, dout)
         if got is None:
@@ -639,7 +831,7 @@ def check_backward(name, backward, forward, cases, *, names=None, hint="", witho
         samples = [len(dout)] if np.ndim(dout) else []
         _check_order(name, got, numeric, grad_names)
         for grad_name, got_item, want_item in zip(grad_names, got, numeric):
-            _compare(f"{name}: {grad_name}", got_item, want_item, options, True, samples)
+            _compare(f"'{name}: {grad_name}'", got_item, want_item, options, True, samples)
             error = relative_error(np.asarray(got_item, dtype=float), want_item)
             if error >= _GRADIENT_TOLERANCE:  # allclose passed, but small entries are off
                 message = (

@@ -1,6 +1,8 @@
 """Exercise feedback: a right answer prints ✓; a missing or wrong one raises ExerciseError
 (an AssertionError, so nbgrader fails the cell) saying what is wrong, not what is right."""
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -273,12 +275,37 @@ def test_tuple_results_are_compared_item_by_item(capsys):
     cases = [(np.array([1.0, 2.0]),)]
     check_function("forward", lambda x: (x + x, float(np.sum(x))), _forward, cases)
     assert capsys.readouterr().out == "✓ forward is correct on the 1 test input.\n"
-    with pytest.raises(ExerciseError, match=r"^'forward\(\[1. 2.\]\)\[1\]' is 4., which is not"):
+    # Items are named in words, by position and count ("[1]" reads like a second entry).
+    with pytest.raises(
+        ExerciseError,
+        match=r"^Item 2 of 2 returned by 'forward\(\[1. 2.\]\)' is 4., which is not right\.$",
+    ):
         check_function("forward", lambda x: (x + x, x.sum() + 1), _forward, cases)
     with pytest.raises(
-        ExerciseError, match=r"'forward\(\[1. 2.\]\)\[1\]' should be a single number; yours has"
+        ExerciseError,
+        match=r"^Item 2 of 2 returned by 'forward\(\[1. 2.\]\)' should be a single number; yours "
+        r"has shape \(2,\)\. Did you skip a sum or a mean\?$",
     ):
         check_function("forward", lambda x: (x + x, x), _forward, cases)
+    with pytest.raises(
+        ExerciseError,
+        match=r"^Item 1 of 2 returned by 'forward\(\[1. 2.\]\)' is None: did your function",
+    ):
+        check_function("forward", lambda x: (None, x.sum()), _forward, cases)
+
+
+def test_a_list_result_names_its_arrays_in_words():
+    with pytest.raises(
+        ExerciseError,
+        match=r"^Array 2 of 2 in the list returned by 'scale\(\[\[1\. 1\.\], \[1\. 1\. 1\.\]\], "
+        r"0\.5\)' should be an array of shape \(3,\); yours has shape \(2,\)\.",
+    ):
+        check_function(
+            "scale",
+            lambda grads, c: [grads[0] * c, grads[0] * c],
+            _scaled,
+            [([np.ones(2), np.ones(3)], 0.5)],
+        )
 
 
 @pytest.mark.parametrize(
@@ -302,10 +329,20 @@ def test_a_list_of_gradients_is_compared_item_by_item():
         return x, [np.ones((2, 3)), np.zeros(3)]
 
     check_function("backward", backward, backward, [(np.array([1.0]),)])
-    with pytest.raises(ExerciseError, match=r"'backward\(\[1.\]\)\[1\]\[0\]' should be an array"):
+    with pytest.raises(
+        ExerciseError,
+        match=r"^Array 1 of 2 in item 2 of 2 returned by 'backward\(\[1.\]\)' should be an array "
+        r"of shape \(2, 3\); yours has shape \(3, 2\)\. It looks transposed",
+    ):
         check_function(
             "backward", lambda x: (x, [np.ones((3, 2)), np.zeros(3)]), backward, [(np.ones(1),)]
         )
+    with pytest.raises(
+        ExerciseError,
+        match=r"^Item 2 of 2 returned by 'backward\(\[1.\]\)' should be a list of 2 arrays, one "
+        r"per array it was given; yours has 1\.$",
+    ):
+        check_function("backward", lambda x: (x, [np.ones((2, 3))]), backward, [(np.ones(1),)])
 
 
 # --- Shape hints that fit the answer -----------------------------------------------------------
@@ -639,3 +676,291 @@ def test_switching_nnlab_off_reaches_initializers_optimizers_and_schedules():
         assert schedule(5) == pytest.approx(0.05)  # a value from a schedule built before is fine
     assert glorot_uniform((3, 2), rng=0).shape == (3, 2)  # back on afterwards
     optimizer.step([np.ones(2)], [np.ones(2)])
+
+
+# --- Keras and TensorFlow are refused where the exercise asks for NumPy -----------------------
+
+KERAS_MESSAGE = (
+    r"^'f' calls Keras/TensorFlow; this exercise asks you to write the computation with NumPy, "
+    r"so Keras and TensorFlow are not allowed while it is graded\.$"
+)
+
+
+def _module_named(name, source):
+    """The functions ``source`` defines, as if they were code of the module ``name``: the
+    watch goes by module names, so a stand-in for Keras needs no TensorFlow."""
+    namespace = {"__name__": name, "np": np}
+    exec(source, namespace)
+    return namespace
+
+
+FAKE_KERAS = _module_named("keras.src.ops.fake", "def tanh(x):\n    return np.tanh(x)\n")
+FAKE_TF = _module_named("tensorflow.python.ops.fake", "def tanh(x):\n    return np.tanh(x)\n")
+NOT_KERAS = _module_named("kerasutils.fake", "def tanh(x):\n    return np.tanh(x)\n")
+KERAS_LIST = type("TrackedList", (list,), {"__module__": "keras.src.utils.tracking"})
+
+
+def _half_tanh(x):
+    return np.tanh(x / 2)
+
+
+@pytest.mark.parametrize(
+    "cheat",
+    [
+        pytest.param(lambda x: FAKE_KERAS["tanh"](x / 2), id="keras"),
+        pytest.param(lambda x: FAKE_TF["tanh"](x / 2), id="tensorflow"),
+        pytest.param(lambda x: np.tanh(x / 2) + 0 * len(KERAS_LIST([1.0]).copy()), id="C-method"),
+        pytest.param(lambda x: np.tanh(x) + FAKE_KERAS["tanh"](x).sum(), id="wrong-too"),
+        pytest.param(lambda x: FAKE_KERAS["tanh"](x) + None, id="raises-after"),
+    ],
+)
+def test_without_nnlab_refuses_an_answer_that_calls_keras_or_tensorflow(cheat):
+    # Whatever the answer returns or raises afterwards, calling Keras is what it is told.
+    cases = [(np.array([0.5, -1.0]),)]
+    with pytest.raises(ExerciseError, match=KERAS_MESSAGE):
+        check_function("f", cheat, _half_tanh, cases, without_nnlab=True)
+    with pytest.raises(ExerciseError, match=KERAS_MESSAGE):
+        check_backward("f", lambda dout, x: (cheat(x),), _half_tanh, cases, without_nnlab=True)
+
+
+def test_keras_is_refused_only_with_without_nnlab_and_only_in_the_answer(capsys):
+    cases = [(np.array([0.5, -1.0]),)]
+
+    def by_keras(x):
+        return FAKE_KERAS["tanh"](x / 2)
+
+    check_function("f", by_keras, _half_tanh, cases)  # without_nnlab=False: fine
+    check_function("f", _half_tanh, by_keras, cases, without_nnlab=True)  # the reference may
+    check_function("f", lambda x: NOT_KERAS["tanh"](x / 2), _half_tanh, cases, without_nnlab=True)
+    assert capsys.readouterr().out.count("✓ f is correct") == 3
+
+
+def test_switching_off_names_the_answer_when_it_has_no_name():
+    with pytest.raises(ExerciseError, match=r"^Your answer calls Keras/TensorFlow; this exercise"):
+        with checks.nnlab_switched_off():
+            FAKE_TF["tanh"](np.ones(2))
+
+
+def test_switching_off_puts_back_the_profiler_and_the_garbage_collector():
+    import gc
+    import sys
+
+    def profiler(frame, event, arg):  # a profiler running the notebook, say
+        return None
+
+    sys.setprofile(profiler)
+    try:
+        for answer, outcome in [
+            (_half_tanh, contextlib.nullcontext()),
+            (lambda x: FAKE_KERAS["tanh"](x / 2), pytest.raises(ExerciseError)),
+        ]:
+            with outcome:
+                with checks.nnlab_switched_off():
+                    assert not gc.isenabled()
+                    answer(np.ones(2))
+            assert sys.getprofile() is profiler
+            assert gc.isenabled()
+    finally:
+        sys.setprofile(None)
+
+
+def test_a_keras_finalizer_run_by_the_garbage_collector_is_not_the_answers_call():
+    # Keras objects left from earlier cells may be collected in the middle of an answer that
+    # only allocates; their __del__ (Keras code) must not count as the answer calling Keras.
+    import gc
+
+    garbage = _module_named(
+        "keras.src.backend.fake",
+        "class Variable:\n"
+        "    def __init__(self):\n"
+        "        self.me = self  # a cycle: only the collector frees it\n"
+        "    def __del__(self):\n"
+        "        pass\n",
+    )
+
+    def allocating(x):
+        gc.set_threshold(*threshold)  # (so that the collection falls inside the answer)
+        lists = [[i] for i in range(5000)]  # enough allocations to start a collection
+        return np.tanh(x / 2) + 0 * len(lists)
+
+    threshold = gc.get_threshold()
+    gc.collect()
+    gc.set_threshold(10**9)  # no collection until the answer runs
+    try:
+        garbage["Variable"]()  # unreachable from here on
+        check_function("f", allocating, _half_tanh, [(np.ones(2),)], without_nnlab=True)
+    finally:
+        gc.set_threshold(*threshold)
+        gc.collect()
+
+
+@pytest.mark.tf
+def test_real_keras_and_tensorflow_calls_are_refused(tf, capsys):
+    import keras
+
+    cases = [(np.array([-1.0, 0.5, 2.0]),)]
+
+    def elu(z):
+        return np.where(z > 0, z, np.exp(np.minimum(z, 0)) - 1)
+
+    cheats = [
+        lambda z: keras.ops.convert_to_numpy(keras.activations.elu(z)),
+        lambda z: tf.nn.elu(z).numpy(),
+        lambda z: np.asarray(keras.ops.where(z > 0, z, np.exp(np.minimum(z, 0)) - 1)),
+        lambda z: elu(z) + 0 * (tf.constant(z) * 0.0).numpy(),  # a tensor's * and .numpy()
+    ]
+    for cheat in cheats:
+        with pytest.raises(ExerciseError, match=KERAS_MESSAGE):
+            check_function("f", cheat, elu, cases, without_nnlab=True)
+    check_function("f", elu, lambda z: keras.ops.elu(z).numpy(), cases, without_nnlab=True)
+    assert capsys.readouterr().out == "✓ f is correct on the 1 test input.\n"
+
+    def tape_backward(dout, x):
+        x = tf.Variable(x)
+        with tf.GradientTape() as tape:
+            out = tf.tanh(x / 2)
+        return (tape.gradient(out, x, output_gradients=tf.constant(dout)).numpy(),)
+
+    with pytest.raises(ExerciseError, match=KERAS_MESSAGE):
+        check_backward("f", tape_backward, _half_tanh, cases, without_nnlab=True)
+
+
+# --- Lists and dicts changed in place ----------------------------------------------------------
+
+
+def _best_epoch(val_losses, patience):
+    return int(np.argmin(val_losses)) + 1
+
+
+def _pops(val_losses, patience):
+    best = _best_epoch(val_losses, patience)
+    while val_losses:
+        val_losses.pop()  # "consumes" the list it was given
+    return best
+
+
+def _appends(val_losses, patience):
+    val_losses.append(np.inf)
+    return _best_epoch(val_losses, patience)
+
+
+def _sorts(val_losses, patience):
+    val_losses.sort()  # the lowest loss now comes first...
+    return _best_epoch(val_losses, patience) + 1  # ... and the answer is right
+
+
+def _replaces_equal(grads, c):
+    for i, g in enumerate(grads):
+        grads[i] = g * c  # right values in new arrays, but in the caller's list
+    return grads
+
+
+LOSSES = ([1.0, 0.5, 0.7], 2)
+
+
+@pytest.mark.parametrize(
+    ("student", "reference", "case", "match"),
+    [
+        (
+            _pops,
+            _best_epoch,
+            LOSSES,
+            r"^'f' changed the list 'val_losses' it was given \(an item added, removed or "
+            r"replaced\); work on a copy \(val_losses = list\(val_losses\)\) or build a new "
+            r"list\.$",
+        ),
+        (_appends, _best_epoch, LOSSES, r"^'f' changed the list 'val_losses' it was given"),
+        (_sorts, _best_epoch, LOSSES, r"^'f' changed the list 'val_losses' it was given"),
+        (
+            _replaces_equal,
+            _scaled,
+            ([np.ones(2), np.ones(3)], 1.0),
+            r"^'f' changed the list 'grads'",
+        ),
+    ],
+)
+def test_a_list_changed_in_place_is_reported(student, reference, case, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_function("f", student, reference, [case])
+    assert LOSSES == ([1.0, 0.5, 0.7], 2)  # the test case itself is untouched
+
+
+def test_dicts_and_nested_lists_changed_in_place_are_reported():
+    def total(counts):
+        return float(sum(counts.values()))
+
+    def pops_a_key(counts):
+        return counts.pop("a") + sum(counts.values())
+
+    with pytest.raises(
+        ExerciseError,
+        match=r"^'total' changed the dict 'counts' it was given \(an entry added, removed or "
+        r"replaced\); work on a copy \(counts = dict\(counts\)\) or build a new dict\.$",
+    ):
+        check_function("total", pops_a_key, total, [({"a": 1.0, "b": 2.0},)])
+
+    def flat_sum(rows):
+        return float(sum(sum(row) for row in rows))
+
+    def pops_inner(rows):
+        return float(sum(row.pop() + sum(row) for row in rows))
+
+    with pytest.raises(
+        ExerciseError,
+        match=r"^'flat_sum' changed a list inside its argument 'rows' \(an item added, removed "
+        r"or replaced\); build new lists: a copy of 'rows' still shares the ones inside\.$",
+    ):
+        check_function("flat_sum", pops_inner, flat_sum, [([[1.0, 2.0], [3.0]],)])
+
+
+def test_returning_the_list_it_was_given_unchanged_is_fine(capsys):
+    def maybe_clip(grads, c):  # returns its argument itself when nothing needs clipping
+        return grads if c >= 1 else [g * c for g in grads]
+
+    check_function("clip", maybe_clip, lambda grads, c: grads, [([np.ones(2), np.ones(3)], 1.0)])
+    assert capsys.readouterr().out.startswith("✓ clip is correct")
+
+
+# --- A dtype that explains a wrong answer -------------------------------------------------------
+
+
+def test_a_float32_answer_close_to_the_result_is_told_its_precision():
+    def adam_step(w):
+        return (w - 0.1 * np.sign(w) / 3).astype(np.float32)
+
+    w = np.array([1.0, -2.0, 0.3])
+    with pytest.raises(
+        ExerciseError,
+        match=r"which is not right\. It is float32 \(about 7 significant digits\): close, but too "
+        r"coarse\. Compute in float64, NumPy's default: look for a float32 array or dtype\.$",
+    ):
+        check_function("step", adam_step, lambda w: w - 0.1 * np.sign(w) / 3, [(w,)], rtol=1e-9)
+    with pytest.raises(ExerciseError, match=r"yours is 0\.1\. It is float32 \(about 7 "):
+        check_value("lr", np.float32(0.1), 0.1, rtol=1e-9)
+    with pytest.raises(ExerciseError, match=r"It is float16 \(about 3 significant digits\)"):
+        check_value("lr", np.float16(0.1), 0.1)
+    # float32 and far off: the formula is wrong, not the precision; the hint stays.
+    with pytest.raises(ExerciseError, match=r"which is not right\. See section 4\.$"):
+        check_function(
+            "step", lambda w: (2 * w).astype(np.float32), lambda w: w, [(w,)], hint="See section 4."
+        )
+
+
+def test_whole_numbers_where_fractions_are_expected_are_told_so():
+    def weights(y):  # n / (2 · count), with an integer division
+        counts = np.bincount(y)
+        return len(y) // (2 * counts[y])
+
+    y = np.array([0, 0, 0, 1])
+    with pytest.raises(
+        ExerciseError,
+        match=r"returned \[0\. 0\. 0\. 2\.\], which is not right\. It holds whole numbers "
+        r"\(int64\) where the result has fractions: look for an integer division \(//\), "
+        r"\.astype\(int\), or an array made from integers\.$",
+    ):
+        check_function("w", weights, lambda y: len(y) / (2 * np.bincount(y)[y]), [(y,)])
+    # A whole number typed by hand is a wrong answer, not an integer division.
+    with pytest.raises(ExerciseError, match=r"^'b' is not right yet: yours is -1\. Hint\.$"):
+        check_value("b", -1, -0.8, hint="Hint.")
+    with pytest.raises(ExerciseError, match=r"yours is -1\. It holds whole numbers \(int64\)"):
+        check_value("b", np.int64(-1), -0.8, hint="Hint.")
