@@ -26,6 +26,7 @@ a reason in the CSV, and grading goes on to the next.
 
 import argparse
 import ast
+import contextlib
 import copy
 import csv
 import html
@@ -41,6 +42,7 @@ from pathlib import Path
 import nbformat
 from nbformat.reader import NotJSONError
 
+from nnlab.grading_guard import PROTECT_ENV
 from nnlab.homework import check_notebook, student_version
 
 COURSE_ID = "nnlab"
@@ -411,18 +413,19 @@ def feedback_version(graded, assignment):
     return nb
 
 
-def missing_page(student, assignment, reason):
-    """The feedback page for a notebook nbgrader could not grade (missing, unreadable)."""
+def plain_page(student, assignment, points, reason):
+    """A feedback page of its own, for a notebook nbgrader could not grade (missing,
+    unreadable) or could not make a page for: the points and the reason."""
     total = sum(e.points for e in assignment.exercises)
     rows = "".join(
-        f"<tr><td>{html.escape(e.name)}</td><td>0 / {e.points:g}</td></tr>"
+        f"<tr><td>{html.escape(e.name)}</td><td>{points[e.name]:g} / {e.points:g}</td></tr>"
         for e in assignment.exercises
     )
     return (
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{assignment.name}</title></head>"
-        f"<body><h1>{html.escape(assignment.name)}: 0 / {total:g}</h1>"
-        f"<p>{html.escape(student)}: this notebook could not be graded: "
-        f"{html.escape(reason)}.</p><table>{rows}</table></body></html>\n"
+        f"<body><h1>{html.escape(assignment.name)}: {sum(points.values()):g} / {total:g}</h1>"
+        f"<p>{html.escape(student)}: {html.escape(reason)}.</p>"
+        f"<table>{rows}</table></body></html>\n"
     )
 
 
@@ -469,9 +472,26 @@ def grade(submissions, source, build, timeout=120, only=None, progress=print):
     """
     from sqlalchemy.exc import SAWarning
 
-    with warnings.catch_warnings():  # nbgrader's gradebook code, on SQLAlchemy 2
-        warnings.simplefilter("ignore", SAWarning)
+    with warnings.catch_warnings(), _environment(submissions, source, build):
+        warnings.simplefilter("ignore", SAWarning)  # nbgrader's gradebook code on SQLAlchemy 2
         return _grade(submissions, source, build, timeout, only, progress)
+
+
+@contextlib.contextmanager
+def _environment(*protect):
+    """What nbgrader and its kernels need in the environment, for the run only: ``alembic``
+    (beside this Python) on PATH for the gradebook, quiet TensorFlow, no MPLBACKEND, and the
+    folders :mod:`nnlab.grading_guard` keeps out of a kernel's reach."""
+    saved = dict(os.environ)
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    os.environ.update(TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
+    os.environ.pop("MPLBACKEND", None)
+    os.environ[PROTECT_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in protect)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _grade(submissions, source, build, timeout, only, progress):
@@ -494,12 +514,6 @@ def _grade(submissions, source, build, timeout, only, progress):
     if build.exists():
         shutil.rmtree(build)
     course = build / "course"
-    # nbgrader needs `alembic` (beside this Python) for its gradebook; kernels need quiet TF
-    # and the folders the guard keeps out of their reach.
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    os.environ.update(TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
-    os.environ.pop("MPLBACKEND", None)
-    os.environ["NNLAB_GRADING_PROTECT"] = os.pathsep.join(map(str, (build, source, submissions)))
     api = nbgrader_api(course, timeout)
     for assignment in assignments:
         folder = course / "source" / assignment.name
@@ -536,7 +550,8 @@ def grade_one(api, course, build, folder, student, assignment):
     page.parent.mkdir(parents=True, exist_ok=True)
 
     def failed(reason, notes=()):
-        page.write_text(missing_page(student, assignment, reason), encoding="utf-8")
+        why = f"this notebook could not be graded: {reason}"
+        page.write_text(plain_page(student, assignment, zero, why), encoding="utf-8")
         return Result(student, assignment.name, dict(zero), [reason, *notes], page)
 
     path, found = find_submission(folder, assignment.name)
@@ -562,23 +577,28 @@ def grade_one(api, course, build, folder, student, assignment):
     graded_path = course / "autograded" / student / assignment.name / f"{assignment.name}.ipynb"
     if not result["success"] or not graded_path.exists():
         return failed(f"nbgrader could not grade it: {_failure(result)}", notes)
-    graded = nbformat.read(graded_path, as_version=4)
-    timeout = api.config.Execute.timeout
-    reasons, remarks = explain(graded, assignment.exercises, timeout)
-    points = scores(api, student, assignment)
+    try:
+        graded = nbformat.read(graded_path, as_version=4)
+        reasons, remarks = explain(graded, assignment.exercises, api.config.Execute.timeout)
+        points = scores(api, student, assignment)
+    except Exception as error:  # nbgrader wrote something this code cannot read
+        return failed(f"could not read nbgrader's result ({type(error).__name__}: {error})", notes)
     lost = [
         f"{e.name}: {reasons.get(e.name, 'the tests failed')}"
         for e in assignment.exercises
         if points[e.name] < e.points
     ]
-    nbformat.write(feedback_version(graded, assignment), graded_path)
-    made = api.generate_feedback(assignment.name, student)
+    try:
+        nbformat.write(feedback_version(graded, assignment), graded_path)
+        made = api.generate_feedback(assignment.name, student)
+    except Exception as error:
+        made = {"success": False, "error": f"{type(error).__name__}: {error}"}
     html_path = course / "feedback" / student / assignment.name / f"{assignment.name}.html"
     if made["success"] and html_path.exists():
         shutil.copyfile(html_path, page)
     else:
-        page.write_text(missing_page(student, assignment, _failure(made)), encoding="utf-8")
         remarks.append(f"no feedback page: {_failure(made)}")
+        page.write_text(plain_page(student, assignment, points, remarks[-1]), encoding="utf-8")
     return Result(student, assignment.name, points, lost + notes + remarks, page)
 
 

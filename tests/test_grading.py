@@ -9,6 +9,7 @@ per cell is short for the same reason (the student who loops for ever costs that
 import copy
 import csv
 import html
+import os
 import re
 import textwrap
 
@@ -242,6 +243,7 @@ def test_each_submission_gets_its_points_and_reasons(graded, student):
 
 
 def test_the_run_reports_progress_and_the_long_csv_agrees(graded):
+    assert grading.PROTECT_ENV not in os.environ  # the run's environment was put back
     assert len(graded["lines"]) == len(EXPECTED)
     assert graded["lines"][0].startswith(f"[1/{len(EXPECTED)}] blank hw: 0/4 (")
     long = rows(graded["build"], "grades_long.csv")
