@@ -50,6 +50,7 @@ MAX_OUTPUT = 10_000  # characters of output per cell kept in the feedback
 BIG_OUTPUT = 100_000  # characters of output per cell that earn a remark in the reasons
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 HIDDEN_NOTE = "# (hidden tests run here when graded)"
+FLAG = "flagged for review"  # in a reason: the instructor should read the submission
 SHORT = 6  # lines shorter than this (`pass`, `else:`) are too common to redact
 
 
@@ -118,8 +119,8 @@ def _hidden_region(source):
     return "\n".join(kept), hidden
 
 
-def _names(source, context):
-    """Names the code loads or binds (``context`` ast.Load or ast.Store), IPython magics skipped."""
+def _bound(source):
+    """Names the code binds: assigned, defined or imported (IPython magics: none)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -127,15 +128,12 @@ def _names(source, context):
     names = {
         node.id
         for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, context)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
     }
-    if context is ast.Store:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
-                names.add(node.name)
-            elif isinstance(node, ast.Import | ast.ImportFrom):
-                names.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return names
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+    return names | _imported(source)
 
 
 def load_assignment(path):
@@ -150,20 +148,17 @@ def load_assignment(path):
     assignment = Assignment(
         path.stem, instructor, student_version(instructor, path.name), exercises
     )
-    loaded, bound = set(), set()
     for cell in instructor.cells:
         if _is_test(cell):
-            loaded |= _names(cell.source.replace("###", "#"), ast.Load)
-            bound |= _names(cell.source, ast.Store)
             assignment.hidden_lines.update(
                 line.strip()
                 for line in _hidden_region(cell.source)[1]
                 if len(line.strip()) >= SHORT
             )
-        elif _nbgrader(cell).get("solution"):
-            bound |= _names(cell.source, ast.Store)
-    # The names tests rely on but answers have no reason to rebind: modules and checkers.
-    assignment.tool_names = loaded - bound - set(dir(__builtins__))
+    # The modules the notebook's own cells import (np, checks, neurons): the tests rely on them.
+    assignment.tool_names = set().union(
+        *(_imported(c.source) for c in assignment.student.cells if c.cell_type == "code")
+    )
     # A hidden line that the student version shows anyway (a repeated check call) is no secret.
     public = {
         line.strip() for cell in assignment.student.cells for line in cell.source.splitlines()
@@ -288,9 +283,30 @@ def repair(nb, assignment):
     return nb, notes
 
 
+def _imported(source):
+    """Names an import statement in ``source`` binds (``np`` for ``import numpy as np``)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {
+        (alias.asname or alias.name).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+
+
+RISKY = {"setattr", "delattr", "__builtins__", "builtins", "sys.modules", "importlib"}
+
+
 def rebound_tools(nb, assignment):
-    """Names the tests rely on (``checks``, ``np``) that the student's code rebinds or patches."""
-    found, given = set(), {cell.source.strip() for cell in assignment.student.cells}
+    """What the student's code does to the tools the tests use, sorted: a module name it
+    rebinds (``checks = …``), a module it changes (``np.allclose = …``, ``c.check_value = …``
+    after ``import nnlab.checks as c``), and ``setattr``, ``builtins``, ``sys.modules`` or
+    ``importlib`` used at all. Code that does this could fool any test that runs after it."""
+    given = {cell.source.strip() for cell in assignment.student.cells}
+    found = set()
     for cell in nb.cells:
         if cell.cell_type != "code" or _is_test(cell) or cell.source.strip() in given:
             continue
@@ -298,18 +314,20 @@ def rebound_tools(nb, assignment):
             tree = ast.parse(cell.source)
         except SyntaxError:
             continue
-        found |= _names(cell.source, ast.Store) & assignment.tool_names
+        modules = assignment.tool_names | _imported(cell.source)
+        found |= _bound(cell.source) & assignment.tool_names
         for node in ast.walk(tree):
-            targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
-            for target in targets:
-                if isinstance(target, ast.Attribute):
-                    base = target.value
-                    while isinstance(base, ast.Attribute):
-                        base = base.value
-                    if isinstance(base, ast.Name) and base.id in assignment.tool_names:
-                        found.add(base.id)
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "setattr":
-                found.add("setattr")
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
+                base = node.value
+                while isinstance(base, ast.Attribute):
+                    base = base.value
+                if isinstance(base, ast.Name) and base.id in modules:
+                    found.add(f"{base.id}.{node.attr}")
+            elif isinstance(node, ast.Name) and node.id in RISKY:
+                found.add(node.id)
+            elif isinstance(node, ast.Attribute) and ast.unparse(node) in RISKY:
+                found.add(ast.unparse(node))
+        found |= _imported(cell.source) & RISKY
     return sorted(found)
 
 
@@ -487,6 +505,9 @@ def _environment(*protect):
     os.environ.update(TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
     os.environ.pop("MPLBACKEND", None)
     os.environ[PROTECT_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in protect)
+    # Kernels may not write outside their folder: matplotlib's font cache is built here first.
+    with contextlib.suppress(ImportError):
+        import matplotlib.font_manager  # noqa: F401
     try:
         yield
     finally:
@@ -527,12 +548,14 @@ def _grade(submissions, source, build, timeout, only, progress):
     with Gradebook(api.coursedir.db_url, COURSE_ID) as gradebook:
         for student in students:
             gradebook.update_or_create_student(student)
-    results, count = [], 0
+    results, count, tests = [], 0, _test_sources(api)
     for student in students:
         for assignment in assignments:
             count += 1
             start = time.perf_counter()
-            result = grade_one(api, course, build, submissions / student, student, assignment)
+            result = grade_one(
+                api, course, build, submissions / student, student, assignment, tests
+            )
             results.append(result)
             got = sum(result.points.values())
             total = sum(e.points for e in assignment.exercises)
@@ -543,8 +566,9 @@ def _grade(submissions, source, build, timeout, only, progress):
     return assignments, results
 
 
-def grade_one(api, course, build, folder, student, assignment):
-    """The :class:`Result` of one student's notebook; nothing that goes wrong escapes."""
+def grade_one(api, course, build, folder, student, assignment, tests):
+    """The :class:`Result` of one student's notebook; nothing that goes wrong escapes.
+    ``tests`` is :func:`_test_sources` before any submission ran."""
     zero = {e.name: 0.0 for e in assignment.exercises}
     page = build / "feedback" / student / f"{assignment.name}.html"
     page.parent.mkdir(parents=True, exist_ok=True)
@@ -565,24 +589,31 @@ def grade_one(api, course, build, folder, student, assignment):
         notes = [f"{name}: {note}" for name, note in notes] + ([found] if found else [])
         rebound = rebound_tools(nb, assignment)
         if rebound:
-            notes.append(
-                f"flagged for review: the code rebinds {', '.join(rebound)}, which the tests use"
-            )
+            notes.append(f"{FLAG}: the code changes what the tests use ({', '.join(rebound)})")
         target = course / "submitted" / student / assignment.name / f"{assignment.name}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, target)
     except Exception as error:  # a notebook odd enough to break the repair or the writer
         return failed(f"not a notebook nbgrader can read ({type(error).__name__}: {error})")
+    database = course / "gradebook.db"
+    shutil.copyfile(database, course / "gradebook.backup.db")
     result = api.autograde(assignment.name, student)
+    if _test_sources(api) != tests:  # the guard should make this impossible; if not, undo it
+        shutil.copyfile(course / "gradebook.backup.db", database)
+        return failed(f"{FLAG}: the gradebook's tests changed while this notebook ran", notes)
     graded_path = course / "autograded" / student / assignment.name / f"{assignment.name}.ipynb"
     if not result["success"] or not graded_path.exists():
         return failed(f"nbgrader could not grade it: {_failure(result)}", notes)
     try:
         graded = nbformat.read(graded_path, as_version=4)
         reasons, remarks = explain(graded, assignment.exercises, api.config.Execute.timeout)
-        points = scores(api, student, assignment)
+        points, warnings_noted = scores(api, student, assignment, graded)
     except Exception as error:  # nbgrader wrote something this code cannot read
         return failed(f"could not read nbgrader's result ({type(error).__name__}: {error})", notes)
+    notes += warnings_noted
+    for other in graded_path.parent.glob("*.ipynb"):  # generate_feedback would convert them all
+        if other != graded_path:
+            other.unlink()
     lost = [
         f"{e.name}: {reasons.get(e.name, 'the tests failed')}"
         for e in assignment.exercises
@@ -602,14 +633,54 @@ def grade_one(api, course, build, folder, student, assignment):
     return Result(student, assignment.name, points, lost + notes + remarks, page)
 
 
-def scores(api, student, assignment):
-    """{exercise name: points} from nbgrader's gradebook."""
+def scores(api, student, assignment, graded):
+    """{exercise name: points} from nbgrader's gradebook, and notes.
+
+    Only nbgrader's automatic score counts (not a manual score or extra credit, which a
+    gradebook changed behind the grader's back could hold), within [0, the exercise's points].
+    nbgrader scores 0 a test cell that wrote to stderr; a warning (a NumPy overflow, say)
+    from a test that passed does not cost points here: the score is set to full in the
+    gradebook, so the feedback page agrees, and the warning is noted.
+    """
+    from nbgrader.api import Gradebook
+
+    warned = {
+        _nbgrader(cell)["grade_id"]: next(
+            o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"
+        )
+        for cell in graded.cells
+        if _is_test(cell)
+        and _error(cell) is None
+        and any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs)
+    }
+    points, notes = {}, []
+    with Gradebook(api.coursedir.db_url, COURSE_ID) as gradebook:
+        for e in assignment.exercises:
+            grade = gradebook.find_grade(e.grade_id, assignment.name, assignment.name, student)
+            if e.grade_id in warned:
+                grade.auto_score = e.points
+                notes.append(f"{e.name}: passed, with a warning: {_first_line(warned[e.grade_id])}")
+            points[e.name] = min(max(float(grade.auto_score or 0.0), 0.0), e.points)
+        gradebook.db.commit()
+    return points, notes
+
+
+def _test_sources(api):
+    """What nbgrader restores test cells from: every source cell and graded cell's points."""
     from nbgrader.api import Gradebook
 
     with Gradebook(api.coursedir.db_url, COURSE_ID) as gradebook:
-        notebook = gradebook.find_submission_notebook(assignment.name, assignment.name, student)
-        by_id = {grade.name: grade.score for grade in notebook.grades}
-    return {e.name: float(by_id.get(e.grade_id) or 0.0) for e in assignment.exercises}
+        return sorted(
+            (notebook.name, cell.name, cell.source, cell.checksum or "", cell.locked)
+            for assignment in gradebook.assignments
+            for notebook in assignment.notebooks
+            for cell in notebook.source_cells
+        ) + sorted(
+            (notebook.name, cell.name, str(cell.max_score))
+            for assignment in gradebook.assignments
+            for notebook in assignment.notebooks
+            for cell in notebook.grade_cells
+        )
 
 
 # --- Reports ------------------------------------------------------------------------------------
@@ -631,7 +702,7 @@ def write_csv(assignments, results, path):
         header += [f"{a.name} {e.name} (/{e.points:g})" for e in a.exercises]
         header.append(f"{a.name} total (/{sum(e.points for e in a.exercises):g})")
     grand = sum(e.points for a in assignments for e in a.exercises)
-    header += [f"total (/{grand:g})", "percent", "reasons"]
+    header += [f"total (/{grand:g})", "percent", "flagged", "reasons"]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -643,7 +714,9 @@ def write_csv(assignments, results, path):
                 row.append(f"{sum(result.points.values()):g}")
                 total += sum(result.points.values())
                 reasons += [_labelled(a, reason) for reason in result.reasons]
-            row += [f"{total:g}", f"{100 * total / grand:.0f}" if grand else "", "; ".join(reasons)]
+            flagged = any(FLAG in reason for reason in reasons)
+            percent = f"{100 * total / grand:.0f}" if grand else ""
+            row += [f"{total:g}", percent, "yes" if flagged else "", "; ".join(reasons)]
             writer.writerow(row)
 
 

@@ -106,6 +106,29 @@ def cell_of(nb, grade_id):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
+# Each attempt prints "refused" when the guard stops it, "DONE" when it gets through.
+ATTEMPTS = {
+    "read the instructor notebook": "open('../../../source/hw/hw.ipynb').read()",
+    "read the gradebook": "open('../../../gradebook.db', 'rb').read()",
+    "list the other students": "os.listdir('../..')",
+    "hard-link the instructor notebook": "os.link('../../../source/hw/hw.ipynb', 'copy.ipynb')",
+    "open the gradebook as a database": "sqlite3.connect('../../../gradebook.db')",
+    "call C through ctypes": "ctypes.pythonapi.Py_GetVersion",
+    "change nnlab's checks": "open(checks.__file__, 'a').close()",
+    "add an IPython start-up file": "open(os.path.expanduser('~/.ipython/x.py'), 'w').close()",
+    "start a program": "subprocess.run(['cat', '../../../source/hw/hw.ipynb'])",
+}
+SNOOPING = (
+    "import ctypes, os, sqlite3, subprocess\n"
+    + "".join(
+        f"try:\n    {code}\n    print({'DONE: ' + what!r})\nexcept PermissionError as error:\n"
+        f"    print({'refused: ' + what + ':'!r}, error)\n"
+        for what, code in ATTEMPTS.items()
+    )
+    + "open('mine.txt', 'w').write('a file of my own')\nprint('history:', In)\n"
+)
+
+
 def submissions(student):
     """{student: notebook, bytes, or None for no file}: the made-up class."""
     all_right = {"ex1": True, "ex2": True, "ex3": True}
@@ -119,16 +142,9 @@ def submissions(student):
         cell.id = f"my-own-id-{number}"
     cell_of(renamed, "ex1-solution").metadata.nbgrader.grade_id = "my-answer"
     snooping = answered(student, **all_right)
-    snooping.cells.append(
-        new_code_cell(
-            "import os\n"
-            "for path in ['../../../source/hw/hw.ipynb', '../../../gradebook.db']:\n"
-            "    try:\n        open(path).read()\n        print('READ', path)\n"
-            "    except PermissionError as error:\n        print('refused:', error)\n"
-            "print('history:', In)\n"
-            "try:\n    os.listdir('../..')\nexcept PermissionError:\n    print('listing refused')\n"
-        )
-    )
+    snooping.cells.append(new_code_cell(SNOOPING))
+    alias = "import nnlab.checks as c\nc.check_value = c.check_function = lambda *a, **k: None\n"
+    warns = "    import warnings\n    warnings.warn('careful')\n    return x * 2.0"
     cheat = answered(student, ex1="checks.check_value = lambda *args, **kwargs: None\nz_ex1 = 0.0")
     return {
         "correct": answered(student, **all_right),
@@ -142,6 +158,8 @@ def submissions(student):
         "renamed_ids": renamed,
         "snooping": snooping,
         "cheat": cheat,
+        "alias_cheat": answered(student, ex1=alias + "z_ex1 = 0.0"),
+        "warns": answered(student, ex1=True, ex2=warns, ex3=True),
         "dies": answered(student, ex1="import os\nos._exit(1)", ex2=True, ex3=True),
         "nbgrader style": answered(student, **all_right),  # in nbgrader style/hw/hw.ipynb
         "corrupt": b'{"cells": [ this is not JSON',
@@ -180,8 +198,12 @@ EXPECTED = {
     # The patched checker lets ex3's visible test pass; ex1's hidden test is a plain assert.
     "cheat": (
         (0, 0, 1),
-        ["ex1: AssertionError: hidden check", "flagged for review: .*rebinds checks,"],
+        ["ex1: AssertionError: hidden check", r"flagged for review: .*\(checks\.check_value\)"],
     ),
+    # Only ex1's hidden test, a plain assert, is not fooled; the flag is what catches the rest.
+    "alias_cheat": ((0, 2, 1), [r"flagged for review: .*\(c\.check_function, c\.check_value\)"]),
+    # nbgrader scores 0 a test cell that wrote to stderr; a warning from a passing answer is noted.
+    "warns": ((1, 2, 1), ["ex2: passed, with a warning: .*careful"]),
     "corrupt": ((0, 0, 0), ["not a notebook: the file is not valid JSON"]),
     # nbgrader stops a notebook whose kernel dies: no partial credit.
     "dies": ((0, 0, 0), ["nbgrader could not grade it: Kernel died"]),
@@ -240,12 +262,14 @@ def test_each_submission_gets_its_points_and_reasons(graded, student):
     if not patterns:
         assert reasons == []
     assert (graded["build"] / "feedback" / student / "hw.html").exists()
+    flagged = any("flagged for review" in pattern for pattern in patterns)
+    assert row["flagged"] == ("yes" if flagged else "")
 
 
 def test_the_run_reports_progress_and_the_long_csv_agrees(graded):
     assert grading.PROTECT_ENV not in os.environ  # the run's environment was put back
     assert len(graded["lines"]) == len(EXPECTED)
-    assert graded["lines"][0].startswith(f"[1/{len(EXPECTED)}] blank hw: 0/4 (")
+    assert graded["lines"][0].startswith(f"[1/{len(EXPECTED)}] alias_cheat hw: 3/4 (")
     long = rows(graded["build"], "grades_long.csv")
     assert len(long) == 3 * len(EXPECTED)
     wide = {r["student"]: r for r in rows(graded["build"])}
@@ -255,16 +279,18 @@ def test_the_run_reports_progress_and_the_long_csv_agrees(graded):
         if float(row["points"]) < float(row["max_points"]):
             assert row["reason"], row
     summary = grading.summary(graded["assignments"], graded["results"])
-    assert summary[0] == "hw: mean 1.8 / 4, 4 of 16 with full marks"
+    assert summary[0] == "hw: mean 1.9 / 4, 5 of 18 with full marks"
 
 
 def test_the_snooping_student_was_refused(graded):
     graded_nb = graded["build"] / "course" / "autograded" / "snooping" / "hw" / "hw.ipynb"
-    text = "".join(
-        o.get("text", "") for c in nbformat.read(graded_nb, 4).cells for o in c.get("outputs", [])
-    )
-    assert "READ" not in text
-    assert text.count("refused: nnlab grading:") == 2 and "listing refused" in text
+    cells = nbformat.read(graded_nb, 4).cells
+    text = "".join(o.get("text", "") for c in cells for o in c.get("outputs", []))
+    assert "DONE" not in text and "Error" not in text.replace("PermissionError", "")
+    for what in ATTEMPTS:
+        assert f"refused: {what}: nnlab grading:" in text
+    assert "[a line of a hidden test was removed]" in text  # the print of In[]
+    assert (graded_nb.parent / "mine.txt").read_text() == "a file of my own"
 
 
 def feedback_text(path):
@@ -285,6 +311,8 @@ def test_no_feedback_page_shows_a_hidden_test_or_another_students_solution(grade
         if page.parent.name in ("blank", "corrupt", "empty", "missing"):
             for line in SOLUTIONS.values():
                 assert line.strip() not in text, page
+    warns = feedback_text(graded["build"] / "feedback" / "warns" / "hw.html")
+    assert "Score: 2.0 / 2.0" in warns and "Score: 0.0 / 2.0" not in warns  # as in grades.csv
     blank = feedback_text(graded["build"] / "feedback" / "blank" / "hw.html")
     assert "'double' is not written yet" in blank  # the student sees why, not the test
     assert "0 / 4" in feedback_text(graded["build"] / "feedback" / "missing" / "hw.html")
