@@ -171,6 +171,17 @@ def _diagnosis(got, want, rtol, atol, samples=()):
     return f"Its sign is flipped, and {size_text}"
 
 
+def _rounding_note(got, want):
+    """What to say when ``got`` is within 0.5 % of ``want`` but outside the test's tolerance:
+    most often a number rounded by hand (0.475 for 0.475021); None otherwise."""
+    if not np.allclose(got, want, rtol=5e-3, atol=0.0):
+        return None
+    return (
+        "It is close (within 0.5 %) but not exact: did you round, or type in a rounded number? "
+        "Let NumPy compute it and keep every digit."
+    )
+
+
 def _dtype_note(answer, got, want, integers=True):
     """What to say when a wrong ``answer`` (``got`` in float64) has a dtype that explains it;
     None otherwise.
@@ -252,8 +263,10 @@ def check_value(
             message += f" {wrong} of {got.size} entries differ from the expected result."
         # (a whole number typed by hand, `b = -1`, is no sign of an integer division)
         computed = isinstance(answer, (np.ndarray, np.generic))
-        found = _dtype_note(answer, got, want, integers=computed) or (
-            _diagnosis(got, want, rtol, atol) if diagnose else None
+        found = (
+            _dtype_note(answer, got, want, integers=computed)
+            or _rounding_note(got, want)
+            or (_diagnosis(got, want, rtol, atol) if diagnose else None)
         )
         raise ExerciseError(f"{message} {found or hint}".rstrip())
     shown = f" = {float(got):.6g}" if got.ndim == 0 else f" (shape {got.shape})"

@@ -485,12 +485,14 @@ def _failure(result):
 def grade(submissions, source, build, timeout=120, only=None, progress=print):
     """Grade every student folder in ``submissions`` against the notebooks in ``source``.
 
-    Returns (assignments, results). ``build`` is emptied first: it holds the course
-    directory, the CSVs and the feedback. ``progress`` gets one line per graded notebook.
+    Returns (assignments, results). ``build`` is made afresh: it holds the course directory,
+    the CSVs and the feedback (a previous run's ``build`` with grades becomes
+    ``<build>.previous``). ``progress`` gets one line per graded notebook.
     """
     from sqlalchemy.exc import SAWarning
 
-    with warnings.catch_warnings(), _environment(submissions, source, build):
+    previous = Path(build).with_name(Path(build).name + ".previous")
+    with warnings.catch_warnings(), _environment(submissions, source, build, previous):
         warnings.simplefilter("ignore", SAWarning)  # nbgrader's gradebook code on SQLAlchemy 2
         return _grade(submissions, source, build, timeout, only, progress)
 
@@ -532,8 +534,14 @@ def _grade(submissions, source, build, timeout, only, progress):
     assignments = [a for a in assignments if a.exercises]
     if not assignments:
         raise SystemExit(f"error: no notebook with graded exercises in {source}")
-    if build.exists():
-        shutil.rmtree(build)
+    if build.exists():  # the previous run's grades are kept once, beside it
+        previous = build.with_name(build.name + ".previous")
+        if (build / "grades.csv").exists():
+            shutil.rmtree(previous, ignore_errors=True)
+            build.rename(previous)
+            progress(f"The previous run's grades and feedback are now in {previous}.")
+        else:
+            shutil.rmtree(build)
     course = build / "course"
     api = nbgrader_api(course, timeout)
     for assignment in assignments:
@@ -721,30 +729,23 @@ def write_csv(assignments, results, path):
 
 
 def write_long_csv(assignments, results, path):
-    """``grades_long.csv``: one row per student, notebook and exercise, with its reason."""
+    """``grades_long.csv``: one row per student, notebook and exercise, with the exercise's
+    reasons and the notebook's own (a missing file, a flag for review) on each of its rows."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", "notebook", "exercise", "points", "max_points", "reason"])
+        writer.writerow(
+            ["student", "notebook", "exercise", "points", "max_points", "reason", "notebook_notes"]
+        )
         exercises = {a.name: a.exercises for a in assignments}
         for result in results:
+            prefixes = tuple(f"{e.name}: " for e in exercises[result.notebook])
+            general = "; ".join(r for r in result.reasons if not r.startswith(prefixes))
             for e in exercises[result.notebook]:
                 prefix = f"{e.name}: "
-                reason = "; ".join(
-                    r.removeprefix(prefix) for r in result.reasons if r.startswith(prefix)
-                )
-                general = [r for r in result.reasons if not r.startswith("ex")]
-                if result.points[e.name] < e.points and not reason:
-                    reason = "; ".join(general)
-                writer.writerow(
-                    [
-                        result.student,
-                        result.notebook,
-                        e.name,
-                        f"{result.points[e.name]:g}",
-                        f"{e.points:g}",
-                        reason,
-                    ]
-                )
+                mine = [r.removeprefix(prefix) for r in result.reasons if r.startswith(prefix)]
+                points = f"{result.points[e.name]:g}"
+                row = [result.student, result.notebook, e.name, points, f"{e.points:g}"]
+                writer.writerow([*row, "; ".join(mine), general])
 
 
 def summary(assignments, results):

@@ -964,3 +964,12 @@ def test_whole_numbers_where_fractions_are_expected_are_told_so():
         check_value("b", -1, -0.8, hint="Hint.")
     with pytest.raises(ExerciseError, match=r"yours is -1\. It holds whole numbers \(int64\)"):
         check_value("b", np.int64(-1), -0.8, hint="Hint.")
+
+
+def test_a_rounded_answer_is_told_it_is_close_not_given_the_hint():
+    with pytest.raises(checks.ExerciseError) as error:
+        checks.check_value("y", 0.475, 0.4750208, hint="Mind the minus sign.")
+    assert "close (within 0.5 %) but not exact: did you round" in str(error.value)
+    assert "minus sign" not in str(error.value)
+    with pytest.raises(checks.ExerciseError, match="Mind the minus sign"):  # far off: the hint
+        checks.check_value("y", 0.525, 0.4750208, hint="Mind the minus sign.")
