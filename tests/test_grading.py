@@ -125,7 +125,11 @@ SNOOPING = (
         f"    print({'refused: ' + what + ':'!r}, error)\n"
         for what, code in ATTEMPTS.items()
     )
-    + "open('mine.txt', 'w').write('a file of my own')\nprint('history:', In)\n"
+    + (
+        "open('mine.txt', 'w').write('a file of my own')\n"
+        "open('extra.ipynb', 'w').write('not a notebook')\n"  # nbgrader would make a page of it
+        "print('history:', In)\n"
+    )
 )
 
 
@@ -293,6 +297,8 @@ def test_the_snooping_student_was_refused(graded):
         assert f"refused: {what}: nnlab grading:" in text
     assert "[a line of a hidden test was removed]" in text  # the print of In[]
     assert (graded_nb.parent / "mine.txt").read_text() == "a file of my own"
+    page = feedback_text(graded["build"] / "feedback" / "snooping" / "hw.html")
+    assert "Score: 2.0 / 2.0" in page  # nbgrader's own page, made despite extra.ipynb
 
 
 def feedback_text(path):
