@@ -16,6 +16,7 @@ import textwrap
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from test_homework import nbgrader_meta as meta
 
 from nnlab import grading
 from nnlab.homework import student_version
@@ -29,14 +30,6 @@ SOLUTIONS = {
     "ex3": "w_ex3 = 3.0",
 }
 HIDDEN_TEST = "assert abs(z_ex1 - 1.25) < 1e-12, 'hidden check of z_ex1'"
-
-
-def meta(grade_id, *, grade=False, solution=False, points=None):
-    data = {"grade": grade, "grade_id": grade_id, "locked": grade, "schema_version": 3}
-    data.update(solution=solution, task=False)
-    if points is not None:
-        data["points"] = points
-    return {"nbgrader": data}
 
 
 def course_notebook():
