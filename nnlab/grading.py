@@ -7,17 +7,22 @@ folder with one sub-folder per student (``alice/01_neurons.ipynb``, …) and:
    notebooks: ``source/<nb>/<nb>.ipynb``, then ``nbgrader generate_assignment`` for each;
 2. looks at each student's copy of each notebook before nbgrader does. A missing, empty or
    unreadable file scores 0 with the reason. A deleted test cell is put back, an edited one is
-   noted (nbgrader restores its source from the gradebook), and code that rebinds a name the
-   tests use (``checks``, ``np``) is flagged for the instructor to read. Only the ``.ipynb`` is
-   copied into ``submitted/``, so files a student adds beside it (an ``nnlab.py`` of their own)
-   are never on the kernel's import path;
+   noted (nbgrader restores its source from the gradebook), an exercise cell whose nbgrader id
+   was changed gets it back, and code that changes what the tests use (``checks = …``,
+   ``np.allclose = …``) is flagged for the instructor to read. Only the ``.ipynb`` is copied
+   into ``submitted/``, so files a student adds beside it (an ``nnlab.py`` of their own) are
+   never on the kernel's import path;
 3. runs ``nbgrader autograde``: the hidden tests are restored into the test cells, each cell runs
-   under a time limit (``--timeout``), and the kernel runs with :mod:`nnlab.grading_guard`;
+   under a time limit (``--timeout``), and the kernel runs with :mod:`nnlab.grading_guard`.
+   Afterwards the gradebook's test cells are compared with the originals, and only nbgrader's
+   automatic score counts;
 4. writes ``BUILD/grades.csv`` (one row per student: points per exercise, per notebook and in
-   total, and the reasons for lost points) and ``BUILD/grades_long.csv`` (one row per student,
-   notebook and exercise), and one feedback page per student and notebook,
-   ``BUILD/feedback/<student>/<nb>.html``, made by ``nbgrader generate_feedback`` from the
-   graded notebook once hidden tests, long tracebacks and megabytes of output are removed;
+   total, whether anything was flagged, and the reasons for lost points) and
+   ``BUILD/grades_long.csv`` (one row per student, notebook and exercise), and one feedback
+   page per student and notebook, ``BUILD/feedback/<student>/<nb>.html``, made by ``nbgrader
+   generate_feedback`` from the graded notebook once hidden tests, the tracebacks of test cells
+   and megabytes of output are removed (the previous run's ``BUILD`` is kept as
+   ``BUILD.previous``);
 5. prints a summary per notebook and per student.
 
 A broken submission never stops the run: whatever happens to one notebook of one student is
@@ -79,7 +84,7 @@ class Assignment:
     instructor: nbformat.NotebookNode
     student: nbformat.NotebookNode
     exercises: list
-    tool_names: set = field(default_factory=set)
+    tool_names: set = field(default_factory=set)  # what the notebook's own cells import
     hidden_lines: set = field(default_factory=set)  # lines only hidden tests hold
 
 
