@@ -497,21 +497,24 @@ def grade(submissions, source, build, timeout=120, only=None, progress=print):
     from sqlalchemy.exc import SAWarning
 
     previous = Path(build).with_name(Path(build).name + ".previous")
-    with warnings.catch_warnings(), _environment(submissions, source, build, previous):
+    protect = (submissions, source, build, previous)
+    with warnings.catch_warnings(), _environment(protect, Path(build) / "kernel-tmp"):
         warnings.simplefilter("ignore", SAWarning)  # nbgrader's gradebook code on SQLAlchemy 2
         return _grade(submissions, source, build, timeout, only, progress)
 
 
 @contextlib.contextmanager
-def _environment(*protect):
+def _environment(protect, kernel_tmp):
     """What nbgrader and its kernels need in the environment, for the run only: ``alembic``
-    (beside this Python) on PATH for the gradebook, quiet TensorFlow, no MPLBACKEND, and the
-    folders :mod:`nnlab.grading_guard` keeps out of a kernel's reach."""
+    (beside this Python) on PATH for the gradebook, quiet TensorFlow, no MPLBACKEND, the
+    folders :mod:`nnlab.grading_guard` keeps out of a kernel's reach, and TMPDIR, where each
+    kernel makes the one temporary folder it may write to."""
     saved = dict(os.environ)
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     os.environ.update(TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
     os.environ.pop("MPLBACKEND", None)
     os.environ[PROTECT_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in protect)
+    os.environ["TMPDIR"] = str(Path(kernel_tmp).resolve())  # made by _grade, in its build
     # Kernels may not write outside their folder: matplotlib's font cache is built here first.
     with contextlib.suppress(ImportError):
         import matplotlib.font_manager  # noqa: F401
@@ -548,6 +551,7 @@ def _grade(submissions, source, build, timeout, only, progress):
         else:
             shutil.rmtree(build)
     course = build / "course"
+    (build / "kernel-tmp").mkdir(parents=True)  # TMPDIR: each kernel makes its folder there
     api = nbgrader_api(course, timeout)
     for assignment in assignments:
         folder = course / "source" / assignment.name

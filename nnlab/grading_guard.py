@@ -10,8 +10,10 @@ or another student's files, or change nnlab's own code for the students graded a
   ``NNLAB_GRADING_PROTECT`` environment variable (``os.pathsep``-separated: the course
   directory, the instructor notebooks, the submissions), except the kernel's own working
   directory (the student's copy being graded);
-- writing, creating, renaming or deleting anything outside that working directory and the
-  temporary folder (so not nnlab's code, the virtual environment or IPython's start-up files);
+- writing, creating, renaming or deleting anything outside that working directory and a
+  temporary folder of the kernel's own, made at start-up (``tempfile`` and ``TMPDIR`` point
+  there), so not nnlab's code, the virtual environment or IPython's start-up files, wherever
+  they are;
 - starting programs (``subprocess``, ``os.system``, ``os.exec*``, ``os.fork``, ``pty``), calling C
   functions through ``ctypes``, and walking the interpreter's objects with ``gc``, the usual
   ways around the first two rules.
@@ -81,14 +83,21 @@ def _inside(path, folder):
 def install(protected=None, allowed=None):
     """Add the audit hook: no reading in the ``protected`` folders (default: from the
     environment) but in ``allowed`` (default: the working directory), no writing but in
-    ``allowed`` and the temporary folder, and none of the events of ``REFUSED``."""
+    ``allowed`` and a new temporary folder, and none of the events of ``REFUSED``."""
+    import atexit
+    import shutil
     import tempfile
 
     if protected is None:
         protected = [p for p in os.environ.get(PROTECT_ENV, "").split(os.pathsep) if p]
     protected = tuple(os.path.realpath(p) for p in protected)
     allowed = os.path.realpath(allowed or os.getcwd())
-    writable = (allowed, os.path.realpath(tempfile.gettempdir()))
+    # A temporary folder of the kernel's own (not all of /tmp, which may hold nnlab itself),
+    # in TMPDIR as the grader set it (nnlab.grading: a folder of its build, gone next run).
+    private = tempfile.mkdtemp(prefix="nnlab-grading-")
+    tempfile.tempdir = os.environ["TMPDIR"] = private
+    atexit.register(shutil.rmtree, private, ignore_errors=True)
+    writable = (allowed, os.path.realpath(private))
     # What the imports of a course notebook do once, done before the hook can refuse them:
     # ctypes opens the interpreter itself, and platform asks `uname -p` for the processor.
     import ctypes  # noqa: F401
@@ -110,7 +119,8 @@ def install(protected=None, allowed=None):
         if event in READ_EVENTS:
             for position in READ_EVENTS[event]:
                 path = resolved(args[position]) if position < len(args) else None
-                if path and not _inside(path, allowed) and any(_inside(path, p) for p in protected):
+                mine = path and any(_inside(path, p) for p in writable)
+                if path and not mine and any(_inside(path, p) for p in protected):
                     refuse(args[position], "reading")
         if event in WRITE_EVENTS or (event == "open" and _writes(args)):
             for position in WRITE_EVENTS.get(event, (0,)):

@@ -109,6 +109,7 @@ ATTEMPTS = {
     "call C through ctypes": "ctypes.pythonapi.Py_GetVersion",
     "change nnlab's checks": "open(checks.__file__, 'a').close()",
     "add an IPython start-up file": "open(os.path.expanduser('~/.ipython/x.py'), 'w').close()",
+    "write in /tmp": "open('/tmp/nnlab-grading-escape.txt', 'w').close()",
     "start a program": "subprocess.run(['cat', '../../../source/hw/hw.ipynb'])",
 }
 SNOOPING = (
@@ -120,6 +121,7 @@ SNOOPING = (
     )
     + (
         "open('mine.txt', 'w').write('a file of my own')\n"
+        "import tempfile\ntempfile.NamedTemporaryFile().write(b'a temporary file of my own')\n"
         "open('extra.ipynb', 'w').write('not a notebook')\n"  # nbgrader would make a page of it
         "print('history:', In)\n"
     )
