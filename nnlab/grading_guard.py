@@ -108,7 +108,10 @@ def install(protected=None, allowed=None):
     def resolved(path):
         if isinstance(path, int) or path is None or path in (":memory:", "", b""):
             return None
-        return os.path.realpath(os.fsdecode(path))
+        path = os.fsdecode(path)
+        if path.startswith("file:"):  # an SQLite URI: file:/path/db?mode=ro
+            path = path.removeprefix("file:").partition("?")[0].removeprefix("//localhost")
+        return os.path.realpath(path)
 
     def refuse(path, what):
         raise PermissionError(

@@ -106,6 +106,9 @@ ATTEMPTS = {
     "list the other students": "os.listdir('../..')",
     "hard-link the instructor notebook": "os.link('../../../source/hw/hw.ipynb', 'copy.ipynb')",
     "open the gradebook as a database": "sqlite3.connect('../../../gradebook.db')",
+    "open the gradebook by URI": (
+        "sqlite3.connect('file:' + os.path.abspath('../../../gradebook.db') + '?mode=ro', uri=True)"
+    ),
     "call C through ctypes": "ctypes.pythonapi.Py_GetVersion",
     "change nnlab's checks": "open(checks.__file__, 'a').close()",
     "add an IPython start-up file": "open(os.path.expanduser('~/.ipython/x.py'), 'w').close()",
