@@ -63,7 +63,6 @@ SHORT = 6  # lines shorter than this (`pass`, `else:`) are too common to redact
 class Exercise:
     """One autograded exercise: its test cell's grade_id, a short name and its points."""
 
-    notebook: str
     grade_id: str
     points: float
 
@@ -96,7 +95,6 @@ class Result:
     notebook: str
     points: dict
     reasons: list
-    feedback: Path = None
 
 
 def _nbgrader(cell):
@@ -104,8 +102,8 @@ def _nbgrader(cell):
 
 
 def _is_test(cell):
-    meta = _nbgrader(cell)
-    return bool(meta.get("grade")) and not meta.get("solution")
+    """Whether ``cell`` is an autograded test cell (graded, and not an answer)."""
+    return _kind(_nbgrader(cell)) == "test"
 
 
 def _hidden_region(source):
@@ -146,7 +144,7 @@ def load_assignment(path):
     instructor = nbformat.read(path, as_version=4)
     check_notebook(instructor, str(path))
     exercises = [
-        Exercise(path.stem, _nbgrader(cell)["grade_id"], float(_nbgrader(cell).get("points", 0)))
+        Exercise(_nbgrader(cell)["grade_id"], float(_nbgrader(cell).get("points", 0)))
         for cell in instructor.cells
         if _is_test(cell)
     ]
@@ -593,7 +591,7 @@ def grade_one(api, course, build, folder, student, assignment, tests):
     def failed(reason, notes=()):
         why = f"this notebook could not be graded: {reason}"
         page.write_text(plain_page(student, assignment, zero, why), encoding="utf-8")
-        return Result(student, assignment.name, dict(zero), [reason, *notes], page)
+        return Result(student, assignment.name, dict(zero), [reason, *notes])
 
     path, found = find_submission(folder, assignment.name)
     if path is None:
@@ -647,7 +645,7 @@ def grade_one(api, course, build, folder, student, assignment, tests):
     else:
         remarks.append(f"no feedback page: {_failure(made)}")
         page.write_text(plain_page(student, assignment, points, remarks[-1]), encoding="utf-8")
-    return Result(student, assignment.name, points, lost + notes + remarks, page)
+    return Result(student, assignment.name, points, lost + notes + remarks)
 
 
 def scores(api, student, assignment, graded):
